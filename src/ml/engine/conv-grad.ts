@@ -1,0 +1,115 @@
+/**
+ * A Conv2D gradient written with forward convolutions only. The WASM backend has no
+ * Conv2DBackpropFilter kernel (so stock TF.js cannot train a CNN on WASM at all), and its
+ * Conv2DBackpropInput is slower than the equivalent padded forward convolution
+ * (PITFALLS.md). Registering the gradient globally keeps saved models standard: only the
+ * backward pass changes, never the graph or the weights' layout.
+ *
+ * Covers stride 1, dilation 1, NHWC, 'valid' or 'same' padding (every conv in the zoo);
+ * anything else falls back to TF.js's own gradient.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+type Conv2DAttrs = {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | unknown;
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations: number | [number, number];
+};
+
+const isOne = (v: number | [number, number]) =>
+  Array.isArray(v) ? v[0] === 1 && v[1] === 1 : v === 1;
+
+/** [top, bottom, left, right] padding TF.js applies for a stride-1 conv with kernel kh x kw. */
+function padAmounts(
+  pad: 'valid' | 'same',
+  kh: number,
+  kw: number,
+): [number, number, number, number] {
+  if (pad === 'valid') return [0, 0, 0, 0];
+  const top = Math.floor((kh - 1) / 2);
+  const left = Math.floor((kw - 1) / 2);
+  return [top, kh - 1 - top, left, kw - 1 - left];
+}
+
+/**
+ * dL/dW for y = conv(x, W): a valid convolution of the padded input (batch and channel axes
+ * swapped: [Ci, H, W, N]) with the output gradient used as a [Ho, Wo, N, Co] kernel.
+ */
+export function conv2dFilterGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  kh: number,
+  kw: number,
+  pad: 'valid' | 'same',
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [t, b, l, r] = padAmounts(pad, kh, kw);
+    const xp =
+      t + b + l + r > 0
+        ? tf.pad(x, [
+            [0, 0],
+            [t, b],
+            [l, r],
+            [0, 0],
+          ])
+        : x;
+    const xs = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
+    const f = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+    const g = tf.conv2d(xs, f, 1, 'valid');
+    return tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * dL/dx for y = conv(x, W): a valid convolution of the output gradient, padded to "full",
+ * with the kernel flipped in space and its in/out axes swapped.
+ */
+export function conv2dInputGrad(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  pad: 'valid' | 'same',
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw] = w.shape;
+    const [t, b, l, r] = padAmounts(pad, kh, kw);
+    const dyp = tf.pad(dy, [
+      [0, 0],
+      [kh - 1 - t, kh - 1 - b],
+      [kw - 1 - l, kw - 1 - r],
+      [0, 0],
+    ]);
+    const wf = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    return tf.conv2d(dyp as tf.Tensor4D, wf, 1, 'valid');
+  });
+}
+
+let installed = false;
+
+/** Installs the forward-conv gradient for Conv2D once per process / worker. Idempotent. */
+export function installConvGradient(): void {
+  if (installed) return;
+  const original = tf.getGradient('Conv2D');
+  if (!original) throw new Error('TF.js has no Conv2D gradient registered to fall back on');
+  tf.registerGradient({
+    kernelName: 'Conv2D',
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy, saved, attrs) => {
+      const a = attrs as unknown as Conv2DAttrs;
+      const [x, w] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const simple =
+        isOne(a.strides) &&
+        isOne(a.dilations) &&
+        a.dataFormat === 'NHWC' &&
+        (a.pad === 'valid' || a.pad === 'same');
+      if (!simple) return original.gradFunc(dy, saved, attrs);
+      const pad = a.pad as 'valid' | 'same';
+      const g = dy as tf.Tensor4D;
+      return {
+        x: () => conv2dInputGrad(g, w, pad),
+        filter: () => conv2dFilterGrad(x, g, w.shape[0], w.shape[1], pad),
+      };
+    },
+  });
+  installed = true;
+}

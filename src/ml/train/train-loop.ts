@@ -1,0 +1,166 @@
+/**
+ * The training loop: mini-batch SGD over resident tensors, per-epoch metrics and checkpoints,
+ * throttled progress, cancellation and a clear stop when the loss diverges.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng, deriveSeed } from '../../core/rng';
+import type { WeightSnapshot } from '../../core/weights';
+import type { EpochMetrics, StepProgress } from '../../core/run-types';
+import { forward, crossEntropy, correctCount } from '../models/forward';
+import { snapshotToTensors, tensorsToSnapshot } from '../models/params';
+import type { ModelSpec } from '../models/zoo';
+import { evaluate } from './evaluate';
+import { Sgd, type SgdSettings } from './sgd';
+
+export type { EpochMetrics, StepProgress };
+
+/** A data set as resident tensors: x [N, H, W, C] float32 in [0, 1], y [N] int32. */
+export interface TensorData {
+  x: tf.Tensor4D;
+  y: tf.Tensor1D;
+}
+
+export interface TrainOptions extends SgdSettings {
+  spec: ModelSpec;
+  init: WeightSnapshot;
+  train: TensorData;
+  test: TensorData;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  /** Called at most every `progressMs` ms and at the end of each epoch. */
+  onProgress?: (p: StepProgress) => void;
+  /** Called after each epoch with its metrics and checkpoint. */
+  onEpoch?: (m: EpochMetrics, checkpoint: WeightSnapshot) => void;
+  /** Polled between steps; when it returns true the run stops with a CancelledError. */
+  shouldStop?: () => boolean;
+  progressMs?: number;
+}
+
+/** Everything a finished run produced; checkpoints[0] holds the initial weights. */
+export interface TrainResult {
+  metrics: EpochMetrics[];
+  checkpoints: WeightSnapshot[];
+}
+
+/** Thrown when the caller cancelled the run. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/**
+ * A mean cross-entropy above this means the logits are thousands apart: the weights have blown
+ * up even if float32 has not reached NaN yet (at lr 1e30 the loss sits near 1e29 for steps).
+ */
+export const DIVERGED_LOSS = 1e4;
+
+/** Thrown when the training loss becomes NaN, infinite or larger than DIVERGED_LOSS. */
+export class DivergedError extends Error {
+  constructor(epoch: number, step: number, lr: number) {
+    super(
+      `Training diverged in epoch ${epoch}, step ${step}: the loss became NaN or exploded (above ${DIVERGED_LOSS}). ` +
+        `Try a lower learning rate (now ${lr}) or a larger batch.`,
+    );
+    this.name = 'DivergedError';
+  }
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+/** Lets queued messages (cancel, new commands) through between steps. */
+const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** Trains from `init` and returns per-epoch metrics and checkpoints (epoch 0 = init). */
+export async function trainModel(o: TrainOptions): Promise<TrainResult> {
+  const n = o.train.x.shape[0];
+  const steps = Math.ceil(n / o.batchSize);
+  const progressMs = o.progressMs ?? 100;
+  let weights = snapshotToTensors(o.init);
+  const sgd = new Sgd(o);
+  const names = o.init.names;
+  const result: TrainResult = {
+    metrics: [],
+    checkpoints: [await tensorsToSnapshot(names, weights)],
+  };
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const t0 = now();
+      const perm = new Rng(deriveSeed(o.seed, `shuffle/${epoch}`)).permutation(n);
+      let lossSum = 0;
+      let correct = 0;
+      let seen = 0;
+      let lastReport = t0;
+      let lastYield = t0;
+      for (let step = 0; step < steps; step++) {
+        if (o.shouldStop?.()) throw new CancelledError();
+        const idx = perm.subarray(step * o.batchSize, Math.min(n, (step + 1) * o.batchSize));
+        const size = idx.length;
+        const { stats, grads } = tf.tidy(() => {
+          const ids = tf.tensor1d(idx, 'int32');
+          const xb = tf.gather(o.train.x, ids) as tf.Tensor4D;
+          const yb = tf.gather(o.train.y, ids) as tf.Tensor1D;
+          // The correct count is kept out of the gradient's own tidy so one forward pass
+          // serves both the loss and the accuracy.
+          let kept: tf.Scalar | null = null;
+          const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
+            const logits = forward(o.spec, ws, xb);
+            kept = tf.keep(correctCount(logits, yb));
+            return crossEntropy(logits, yb);
+          })(weights);
+          const c = kept as tf.Scalar | null;
+          if (!c) throw new Error('forward pass produced no accuracy');
+          const s = tf.stack([value, tf.cast(c, 'float32')]);
+          c.dispose();
+          return { stats: s, grads };
+        });
+        const [l, c] = await stats.data();
+        stats.dispose();
+        if (!Number.isFinite(l ?? NaN) || (l ?? 0) > DIVERGED_LOSS) {
+          grads.forEach((g) => g.dispose());
+          throw new DivergedError(epoch, step + 1, o.lr);
+        }
+        weights = sgd.step(weights, grads);
+        lossSum += (l ?? 0) * size;
+        correct += c ?? 0;
+        seen += size;
+        const t = now();
+        if (o.onProgress && (t - lastReport >= progressMs || step === steps - 1)) {
+          lastReport = t;
+          o.onProgress({
+            epoch,
+            step: step + 1,
+            steps,
+            loss: lossSum / seen,
+            acc: correct / seen,
+            examplesPerSec: seen / ((t - t0) / 1000),
+          });
+        }
+        if (t - lastYield > 40) {
+          lastYield = t;
+          await yieldToEvents();
+        }
+      }
+      const trainSeconds = (now() - t0) / 1000;
+      const test = await evaluate(o.spec, weights, o.test.x, o.test.y);
+      const m: EpochMetrics = {
+        epoch,
+        trainLoss: lossSum / seen,
+        trainAcc: correct / seen,
+        testLoss: test.loss,
+        testAcc: test.acc,
+        seconds: (now() - t0) / 1000,
+        examplesPerSec: seen / trainSeconds,
+      };
+      const ckpt = await tensorsToSnapshot(names, weights);
+      result.metrics.push(m);
+      result.checkpoints.push(ckpt);
+      o.onEpoch?.(m, ckpt);
+    }
+    return result;
+  } finally {
+    weights.forEach((w) => w.dispose());
+    sgd.dispose();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The app's side of the worker: one listener, run ids, and callbacks per run so that messages
+ * from a run the user has replaced are dropped instead of drawn.
+ */
+import type { BackendPreference } from '../core/run-types';
+import type { TrainConfig } from '../core/train-config';
+import type { FromWorker, ToWorker } from './protocol';
+
+/** Messages that belong to a run. */
+export type RunMessage = Exclude<FromWorker, { type: 'ready' }> & { runId: string };
+
+export interface LabClientEvents {
+  onReady: (msg: Extract<FromWorker, { type: 'ready' }>) => void;
+  onError: (message: string) => void;
+}
+
+let counter = 0;
+/** A fresh run id: readable and unique within the page. */
+export function newRunId(prefix = 'run'): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${counter}`;
+}
+
+export class LabClient {
+  private readonly worker: Worker;
+  private readonly runs = new Map<string, (msg: RunMessage) => void>();
+
+  constructor(
+    private readonly events: LabClientEvents,
+    worker?: Worker,
+  ) {
+    this.worker =
+      worker ?? new Worker(new URL('./lab.worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (ev: MessageEvent<FromWorker>) => this.dispatch(ev.data);
+    this.worker.onerror = (ev) =>
+      this.events.onError(`The lab worker crashed: ${ev.message || 'unknown error'}`);
+  }
+
+  private dispatch(msg: FromWorker): void {
+    if (msg.type === 'ready') return this.events.onReady(msg);
+    if (msg.type === 'error' && msg.runId === null) return this.events.onError(msg.message);
+    const runMsg = msg as RunMessage;
+    const handler = this.runs.get(runMsg.runId);
+    if (!handler) return; // a stale run: its owner has moved on
+    if (runMsg.type === 'done' || runMsg.type === 'cancelled' || runMsg.type === 'error')
+      this.runs.delete(runMsg.runId);
+    handler(runMsg);
+  }
+
+  private send(msg: ToWorker): void {
+    this.worker.postMessage(msg);
+  }
+
+  /** Starts (or restarts) the backend. */
+  init(backend: BackendPreference, dataUrl: string): void {
+    this.send({ type: 'init', backend, dataUrl });
+  }
+
+  /** Starts a run; `onMessage` receives only that run's messages. Returns its id. */
+  train(config: TrainConfig, onMessage: (msg: RunMessage) => void, runId = newRunId()): string {
+    this.runs.set(runId, onMessage);
+    this.send({ type: 'train', runId, config });
+    return runId;
+  }
+
+  /** Asks the worker to stop a run; its 'cancelled' message still arrives. */
+  cancel(runId: string): void {
+    this.send({ type: 'cancel', runId });
+  }
+
+  /** Forgets a run's callback so its late messages are dropped. */
+  forget(runId: string): void {
+    this.runs.delete(runId);
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+}
