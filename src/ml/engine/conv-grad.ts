@@ -84,14 +84,12 @@ export function conv2dInputGrad(
   });
 }
 
-let installed = false;
+type GradConfig = NonNullable<ReturnType<typeof tf.getGradient>>;
+let original: GradConfig | null = null;
+let active: 'forward-conv' | 'tfjs' = 'tfjs';
 
-/** Installs the forward-conv gradient for Conv2D once per process / worker. Idempotent. */
-export function installConvGradient(): void {
-  if (installed) return;
-  const original = tf.getGradient('Conv2D');
-  if (!original) throw new Error('TF.js has no Conv2D gradient registered to fall back on');
-  tf.registerGradient({
+function forwardConvGradient(fallback: GradConfig): GradConfig {
+  return {
     kernelName: 'Conv2D',
     inputsToSave: ['x', 'filter'],
     gradFunc: (dy, saved, attrs) => {
@@ -102,7 +100,7 @@ export function installConvGradient(): void {
         isOne(a.dilations) &&
         a.dataFormat === 'NHWC' &&
         (a.pad === 'valid' || a.pad === 'same');
-      if (!simple) return original.gradFunc(dy, saved, attrs);
+      if (!simple) return fallback.gradFunc(dy, saved, attrs);
       const pad = a.pad as 'valid' | 'same';
       const g = dy as tf.Tensor4D;
       return {
@@ -110,6 +108,24 @@ export function installConvGradient(): void {
         filter: () => conv2dFilterGrad(x, g, w.shape[0], w.shape[1], pad),
       };
     },
-  });
-  installed = true;
+  };
+}
+
+/**
+ * Chooses which Conv2D gradient autodiff uses: SALscape's forward-conv one (the default after
+ * `installConvGradient`) or TF.js's own (the reference the tests compare against).
+ */
+export function useConvGradient(kind: 'forward-conv' | 'tfjs'): void {
+  if (!original) {
+    original = tf.getGradient('Conv2D') ?? null;
+    if (!original) throw new Error('TF.js has no Conv2D gradient registered to fall back on');
+  }
+  if (kind === active) return;
+  tf.registerGradient(kind === 'tfjs' ? original : forwardConvGradient(original));
+  active = kind;
+}
+
+/** Installs the forward-conv gradient for Conv2D once per process / worker. Idempotent. */
+export function installConvGradient(): void {
+  useConvGradient('forward-conv');
 }

@@ -1,0 +1,43 @@
+/**
+ * The app's one zustand store, made of typed slices (config, runs, lab). `createAppStore`
+ * builds a vanilla store usable in Node tests; `appStore` is the page's instance and
+ * `useApp` its React hook.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { useStore } from 'zustand';
+import { createConfigSlice } from './config-slice';
+import { createLabSlice } from './lab-slice';
+import { createRunsSlice } from './runs-slice';
+import type { All, StoreDeps } from './types';
+
+export type { All, ConfigSlice, LabClientLike, LabSlice, RunsSlice, StoreDeps } from './types';
+export type { LossHistory, RunState, RunStatus } from './run-reducer';
+export {
+  applyRunMessage,
+  currentEpoch,
+  etaSeconds,
+  isActiveStatus,
+  reduceRun,
+} from './run-reducer';
+export { selectActiveRun, selectBusy, selectSelectedRun } from './selectors';
+
+/** A vanilla store of the whole app state. */
+export type AppStore = StoreApi<All>;
+
+/** Creates a fresh store; pass a fake client, clock or id factory in tests. */
+export function createAppStore(deps: StoreDeps = {}): AppStore {
+  const now = deps.now ?? (() => Date.now());
+  return createStore<All>()((...a) => ({
+    ...createConfigSlice(deps)(...a),
+    ...createRunsSlice(deps, now)(...a),
+    ...createLabSlice(deps, now)(...a),
+  }));
+}
+
+/** The page's store. */
+export const appStore: AppStore = createAppStore();
+
+/** React hook on the page's store; select primitives or stored objects (stable references). */
+export function useApp<T>(selector: (s: All) => T): T {
+  return useStore(appStore, selector);
+}

@@ -1,0 +1,106 @@
+/** The first screen: configure, train one epoch, watch the charts, the samples and the badge. */
+import type { Page } from 'playwright-core';
+import { check, type BrowserTest } from './harness';
+
+/** Counts pixels of a canvas that differ from its most common colour (0 = blank). */
+async function inkedPixels(page: Page, selector: string): Promise<number> {
+  return page.$$eval(selector, (canvases) =>
+    canvases.reduce((sum, el) => {
+      const c = el as HTMLCanvasElement;
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) return sum;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      const counts = new Map<number, number>();
+      for (let i = 0; i < d.length; i += 4) {
+        const k = (d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      const top = Math.max(...counts.values());
+      return sum + d.length / 4 - top;
+    }, 0),
+  );
+}
+
+async function setField(page: Page, id: string, value: string): Promise<void> {
+  const el = page.getByTestId(id);
+  const tag = await el.evaluate((e) => e.tagName);
+  if (tag === 'SELECT') await el.selectOption(value);
+  else await el.fill(value);
+}
+
+export const firstScreenTests: BrowserTest[] = [
+  {
+    name: 'trains one epoch on a small subset; charts, samples and backend badge update',
+    async run(ctx) {
+      const page = await ctx.newPage();
+      const badge = page.getByTestId('backend-badge');
+      await page.waitForFunction(
+        () =>
+          /WEBGPU|WEBGL|WASM|CPU/.test(
+            document.querySelector('[data-testid="backend-badge"]')?.textContent ?? '',
+          ),
+        null,
+        { timeout: 60_000 },
+      );
+      const backend = (await badge.textContent())?.trim() ?? '';
+      await setField(page, 'cfg-trainSize', '600');
+      await setField(page, 'cfg-testSize', '200');
+      await setField(page, 'cfg-epochs', '1');
+      const lossInkBefore = await inkedPixels(page, '[data-testid="loss-chart"] canvas');
+      await page.getByTestId('train-button').click();
+      await page.waitForSelector(
+        '[data-testid="run-status"][data-state="training"], [data-testid="run-status"][data-state="done"]',
+        { timeout: 60_000 },
+      );
+      await page.waitForSelector('[data-testid="run-status"][data-state="done"]', {
+        timeout: 120_000,
+      });
+      await page.waitForTimeout(300);
+      const lossInk = await inkedPixels(page, '[data-testid="loss-chart"] canvas');
+      const accInk = await inkedPixels(page, '[data-testid="acc-chart"] canvas');
+      const sampleInk = await inkedPixels(page, '[data-testid="sample-grid"] canvas');
+      await ctx.shot(page, 'first-screen-trained');
+      check(
+        lossInk > lossInkBefore + 50,
+        `loss chart did not draw the run (ink ${lossInkBefore} -> ${lossInk})`,
+      );
+      check(accInk > 50, `accuracy chart is blank (ink ${accInk})`);
+      check(sampleInk > 500, `sample grid is blank (ink ${sampleInk})`);
+      const counter = (await page.getByTestId('epoch-counter').textContent()) ?? '';
+      check(/1\s*\/\s*1/.test(counter), `epoch counter says "${counter}"`);
+      check(/WEBGPU|WEBGL|WASM|CPU/.test(backend), `backend badge says "${backend}"`);
+      const notes =
+        (await page
+          .getByRole('region', { name: 'Compute backend' })
+          .getByTestId('backend-notes')
+          .textContent()) ?? '';
+      for (const b of ['WEBGPU', 'WEBGL', 'WASM', 'CPU'])
+        check(notes.includes(b), `backend notes do not mention ${b}: "${notes}"`);
+      check(
+        /in use/.test(notes) && /skipped|not available|failed/.test(notes),
+        `backend notes do not say what runs and why others do not: "${notes}"`,
+      );
+      await page.close();
+    },
+  },
+  {
+    name: 'a long run can be cancelled and says so',
+    async run(ctx) {
+      const page = await ctx.newPage();
+      await setField(page, 'cfg-trainSize', '12000');
+      await setField(page, 'cfg-epochs', '20');
+      await page.getByTestId('train-button').click();
+      await page.waitForSelector('[data-testid="run-status"][data-state="training"]', {
+        timeout: 90_000,
+      });
+      await page.getByTestId('cancel-button').click();
+      await page.waitForSelector('[data-testid="run-status"][data-state="cancelled"]', {
+        timeout: 30_000,
+      });
+      const text = (await page.getByTestId('run-status').textContent()) ?? '';
+      check(/cancel/i.test(text), `status text after cancel: "${text}"`);
+      await ctx.shot(page, 'first-screen-cancelled');
+      await page.close();
+    },
+  },
+];

@@ -1,0 +1,132 @@
+/**
+ * A small harness for browser tests: serves the built app with `vite preview`, launches
+ * Debian's Chromium through playwright-core, runs named tests in order and prints the
+ * closing line "N passed, N failed". Screenshots go to test-results/browser/.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SHOTS = join(ROOT, 'test-results', 'browser');
+
+/** The Chromium binary: $CHROMIUM_PATH, else Debian's /usr/bin/chromium. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() =>
+        typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Starts `vite preview` on the built `dist/` and resolves once it answers. */
+export async function startPreview(): Promise<{ url: string; proc: ChildProcess }> {
+  const port = await freePort();
+  const proc = spawn(
+    join(ROOT, 'node_modules', '.bin', 'vite'),
+    ['preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return { url, proc };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  proc.kill();
+  throw new Error(`vite preview did not answer on ${url} within 30 s (did \`vite build\` run?)`);
+}
+
+/** Launches headless Chromium with the flags PITFALLS.md asks for. */
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--disable-quic',
+      '--enable-unsafe-webgpu',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+}
+
+export interface Ctx {
+  browser: Browser;
+  url: string;
+  /** A fresh page at 1366x768 that records page errors and console errors. */
+  newPage(path?: string): Promise<Page>;
+  shot(page: Page, name: string): Promise<string>;
+}
+
+export type BrowserTest = { name: string; run: (ctx: Ctx) => Promise<void> };
+
+/** Runs the tests, prints one line per test and the closing tally; returns the exit code. */
+export async function runAll(tests: BrowserTest[]): Promise<number> {
+  mkdirSync(SHOTS, { recursive: true });
+  const { url, proc } = await startPreview();
+  const browser = await launch();
+  let passed = 0;
+  let failed = 0;
+  const errors: string[] = [];
+  const ctx: Ctx = {
+    browser,
+    url,
+    async newPage(path = '') {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+      page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
+      });
+      await page.goto(url + path);
+      return page;
+    },
+    async shot(page, name) {
+      const file = join(SHOTS, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+  };
+  try {
+    for (const t of tests) {
+      errors.length = 0;
+      const t0 = Date.now();
+      try {
+        await t.run(ctx);
+        if (errors.length) throw new Error(errors.join('\n'));
+        passed++;
+        console.log(`  ✓ ${t.name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      } catch (e) {
+        failed++;
+        console.log(`  ✗ ${t.name}\n    ${(e as Error).stack ?? String(e)}`);
+      }
+    }
+  } finally {
+    await browser.close();
+    proc.kill();
+  }
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
+
+/** Throws with `message` unless `cond` holds. */
+export function check(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new Error(message);
+}

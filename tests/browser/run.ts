@@ -1,0 +1,5 @@
+/** Browser tests of the built app (run by `npm run test:browser` after `vite build`). */
+import { runAll } from './harness';
+import { firstScreenTests } from './first-screen.browser';
+
+process.exit(await runAll([...firstScreenTests]));

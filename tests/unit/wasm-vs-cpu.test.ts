@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from './helpers/tf';
+import { useConvGradient } from '../../src/ml/engine/conv-grad';
+import { loadDatasetNode } from '../../src/ml/data/load-node';
+import type { ImageSet } from '../../src/core/dataset';
+import { defaultTrainConfig } from '../../src/core/train-config';
+import { runTraining, selectRunData } from '../../src/ml/train/run-training';
+import { toTensors } from '../../src/ml/data/tensors';
+import { buildSpec, MODEL_IDS } from '../../src/ml/models/zoo';
+import { initSnapshot, snapshotToTensors } from '../../src/ml/models/params';
+import { crossEntropy, forward } from '../../src/ml/models/forward';
+
+let train: ImageSet;
+let test: ImageSet;
+beforeAll(async () => {
+  [train, test] = await Promise.all([
+    loadDatasetNode('mnist', 'train'),
+    loadDatasetNode('mnist', 'test'),
+  ]);
+});
+afterAll(async () => {
+  useConvGradient('forward-conv');
+  await useBackend('wasm');
+});
+
+/** Gradients of the mean CE w.r.t. every weight, as plain arrays, on the current backend. */
+function gradients(model: (typeof MODEL_IDS)[number], set: ImageSet): Float32Array[] {
+  const spec = buildSpec(model);
+  const ws = snapshotToTensors(initSnapshot(spec, 11));
+  const { x, y } = toTensors(set);
+  const g = tf.grads((...w: tf.Tensor[]) => crossEntropy(forward(spec, w, x), y))(ws);
+  const out = g.map((t) => t.dataSync() as Float32Array);
+  tf.dispose([...ws, ...g, x, y]);
+  return out;
+}
+
+describe('WASM with forward-conv gradients against the reference (cpu backend, TF.js autodiff)', () => {
+  for (const model of MODEL_IDS) {
+    it(`${model}: every weight's gradient within 1e-5 relative`, async () => {
+      const batch = selectRunData(
+        { ...defaultTrainConfig(), trainSize: 32, testSize: 10 },
+        train,
+        test,
+      ).train;
+      await useBackend('cpu');
+      useConvGradient('tfjs');
+      const ref = gradients(model, batch);
+      await useBackend('wasm');
+      useConvGradient('forward-conv');
+      const ours = gradients(model, batch);
+      ref.forEach((r, i) => {
+        let maxDiff = 0;
+        let maxRef = 0;
+        for (let j = 0; j < r.length; j++) {
+          maxDiff = Math.max(maxDiff, Math.abs(r[j]! - ours[i]![j]!));
+          maxRef = Math.max(maxRef, Math.abs(r[j]!));
+        }
+        expect(maxRef).toBeGreaterThan(0);
+        expect(maxDiff / maxRef).toBeLessThan(1e-5);
+      });
+    });
+  }
+
+  it('a 2-epoch cnn-s run on WASM matches the cpu backend within 1 point of test accuracy', async () => {
+    const config = { ...defaultTrainConfig(), trainSize: 1000, testSize: 500, epochs: 2, seed: 3 };
+    const data = selectRunData(config, train, test);
+    await useBackend('cpu');
+    useConvGradient('tfjs');
+    const cpu = await runTraining(config, data);
+    await useBackend('wasm');
+    useConvGradient('forward-conv');
+    const wasm = await runTraining(config, data);
+    const a = cpu.metrics[1]!.testAcc;
+    const b = wasm.metrics[1]!.testAcc;
+    expect(a).toBeGreaterThan(0.8);
+    expect(Math.abs(a - b)).toBeLessThanOrEqual(0.01);
+  });
+});
