@@ -2,6 +2,7 @@
 import type { BackendPreference } from '../core/run-types';
 import { BACKENDS } from '../core/run-types';
 import { selectBusy, useApp } from '../store';
+import { CalibrationFigures } from './CalibrationFigures';
 
 const STATUS_WORDS = {
   chosen: 'in use',
@@ -69,6 +70,7 @@ export function BackendDetails() {
     <section className="card" aria-labelledby="backend-h">
       <h2 id="backend-h">Compute backend</h2>
       <BackendNotes />
+      <CalibrationFigures />
       <BackendSelect />
     </section>
   );

@@ -29,10 +29,20 @@ export type BackendName = (typeof BACKENDS)[number];
 /** What the user asked for: a fixed backend or the automatic choice. */
 export type BackendPreference = 'auto' | BackendName;
 
+/** One backend's calibration: ms per training step (cnn-s, batch 32) and per eval batch (256). */
+export interface CalibrationFigure {
+  backend: BackendName;
+  trainMsPerStep: number | null;
+  evalMsPerBatch: number | null;
+  note: string;
+}
+
 /** Why each backend was or was not used; shown in the backend badge. */
 export interface BackendReport {
   chosen: BackendName;
   preference: BackendPreference;
+  /** The measured figures behind an automatic choice, and the fastest backend per purpose. */
+  calibration?: { train: BackendName; eval: BackendName; figures: CalibrationFigure[]; ms: number };
   notes: {
     backend: BackendName;
     status: 'chosen' | 'skipped' | 'unavailable' | 'failed';

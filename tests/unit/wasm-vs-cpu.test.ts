@@ -39,7 +39,7 @@ describe('WASM with forward-conv gradients against the reference (cpu backend, T
   for (const model of MODEL_IDS) {
     it(`${model}: every weight's gradient within 1e-5 relative`, async () => {
       const batch = selectRunData(
-        { ...defaultTrainConfig(), trainSize: 32, testSize: 10 },
+        { ...defaultTrainConfig(), trainSize: 16, testSize: 10 },
         train,
         test,
       ).train;
@@ -63,7 +63,7 @@ describe('WASM with forward-conv gradients against the reference (cpu backend, T
   }
 
   it('a 2-epoch cnn-s run on WASM matches the cpu backend within 1 point of test accuracy', async () => {
-    const config = { ...defaultTrainConfig(), trainSize: 1000, testSize: 500, epochs: 2, seed: 3 };
+    const config = { ...defaultTrainConfig(), trainSize: 600, testSize: 300, epochs: 2, seed: 3 };
     const data = selectRunData(config, train, test);
     await useBackend('cpu');
     useConvGradient('tfjs');
@@ -73,7 +73,7 @@ describe('WASM with forward-conv gradients against the reference (cpu backend, T
     const wasm = await runTraining(config, data);
     const a = cpu.metrics[1]!.testAcc;
     const b = wasm.metrics[1]!.testAcc;
-    expect(a).toBeGreaterThan(0.8);
+    expect(a).toBeGreaterThan(0.6); // it learned: chance is 0.1
     expect(Math.abs(a - b)).toBeLessThanOrEqual(0.01);
   });
 });

@@ -5,7 +5,14 @@
  * its reason for the badge. A user override is honoured when that backend starts.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName, BackendPreference, BackendReport } from '../../core/run-types';
+import { BACKENDS } from '../../core/run-types';
+import type {
+  BackendName,
+  BackendPreference,
+  BackendReport,
+  CalibrationFigure,
+} from '../../core/run-types';
+import { fastest, measureCurrentBackend } from './calibrate';
 
 type Note = BackendReport['notes'][number];
 
@@ -118,18 +125,49 @@ function plan(p: EnvProbe): { backend: BackendName; skip: Note | null }[] {
 }
 
 /**
- * Starts a backend for `preference` and reports why. 'auto' walks the plan; a fixed choice is
- * tried first and, if it fails, the automatic order takes over (the failure is in the notes).
+ * The backends worth measuring, in order of preference: hardware GPUs and WASM. CPU only
+ * when WASM is missing, since WASM trains >= 10x faster (npm run bench:engine). A software
+ * WebGPU adapter or software WebGL is never a candidate.
+ */
+export function candidatesFor(p: EnvProbe): { candidates: BackendName[]; notes: Note[] } {
+  const candidates: BackendName[] = [];
+  const notes: Note[] = [];
+  for (const { backend, skip } of plan(p)) {
+    if (skip) notes.push(skip);
+    else if (backend === 'cpu' && candidates.includes('wasm'))
+      notes.push({
+        backend,
+        status: 'skipped',
+        why: 'WASM trains over 10x faster than plain JavaScript',
+      });
+    else candidates.push(backend);
+  }
+  return { candidates, notes };
+}
+
+/**
+ * Starts a backend for `preference` and reports why. 'auto' starts every candidate, measures
+ * a few training steps and evaluation batches on each (`measure`), and keeps the fastest
+ * trainer; a single candidate is used without measuring. A fixed choice is tried first and,
+ * if it fails, the automatic choice takes over (the failure is in the notes).
  */
 export async function selectBackend(
   preference: BackendPreference,
   probe: EnvProbe,
+  measure: (b: BackendName) => Promise<CalibrationFigure> = measureCurrentBackend,
 ): Promise<BackendReport> {
   const notes: Note[] = [];
   if (preference !== 'auto') {
     try {
       await start(preference);
       notes.push({ backend: preference, status: 'chosen', why: 'chosen in settings' });
+      for (const b of BACKENDS)
+        if (b !== preference)
+          notes.push({
+            backend: b,
+            status: 'skipped',
+            why: `${preference} was chosen in settings`,
+          });
       return { chosen: preference, preference, notes };
     } catch (e) {
       notes.push({
@@ -139,27 +177,54 @@ export async function selectBackend(
       });
     }
   }
-  let chosen: BackendName | null = null;
-  for (const { backend, skip } of plan(probe)) {
-    if (backend === preference) continue;
-    if (chosen) {
-      notes.push({ backend, status: 'skipped', why: `${chosen} is preferred` });
-      continue;
-    }
-    if (skip) {
-      notes.push(skip);
-      continue;
-    }
+  const plan = candidatesFor(probe);
+  notes.push(...plan.notes.filter((n) => n.backend !== preference));
+  const t0 = performance.now();
+  const figures: CalibrationFigure[] = [];
+  const started: BackendName[] = [];
+  for (const b of plan.candidates) {
+    if (b === preference) continue;
     try {
-      await start(backend);
-      chosen = backend;
-      notes.push({ backend, status: 'chosen', why: reasonFor(backend, probe) });
+      await start(b);
+      started.push(b);
+      figures.push(await measure(b));
     } catch (e) {
-      notes.push({ backend, status: 'failed', why: (e as Error).message });
+      notes.push({ backend: b, status: 'failed', why: (e as Error).message });
     }
   }
+  const chosen = started.length === 1 ? started[0] : fastest(figures, 'trainMsPerStep');
   if (!chosen) throw new Error('no TF.js backend could start');
-  return { chosen, preference, notes };
+  if (tf.getBackend() !== chosen) await start(chosen);
+  const fig = (b: BackendName) => figures.find((f) => f.backend === b);
+  const ms = (v: number | null | undefined) => (v == null ? 'n/a' : `${v.toFixed(1)} ms`);
+  for (const b of started) {
+    const f = fig(b);
+    const measured = f
+      ? ` (${ms(f.trainMsPerStep)} per training step, ${ms(f.evalMsPerBatch)} per eval batch)`
+      : '';
+    if (b === chosen)
+      notes.push({
+        backend: b,
+        status: 'chosen',
+        why: (started.length > 1 ? 'fastest in calibration' : reasonFor(b, probe)) + measured,
+      });
+    else
+      notes.push({
+        backend: b,
+        status: 'skipped',
+        why: `slower than ${chosen} in calibration${measured}`,
+      });
+  }
+  notes.sort((a, b) => BACKENDS.indexOf(a.backend) - BACKENDS.indexOf(b.backend));
+  const report: BackendReport = { chosen, preference, notes };
+  if (figures.length > 0)
+    report.calibration = {
+      train: chosen,
+      eval: fastest(figures, 'evalMsPerBatch') ?? chosen,
+      figures,
+      ms: performance.now() - t0,
+    };
+  return report;
 }
 
 function reasonFor(b: BackendName, p: EnvProbe): string {

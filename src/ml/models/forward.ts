@@ -10,12 +10,15 @@ import type { ModelSpec } from './zoo';
  * Logits [N, classes] for a batch x [N, H, W, C] given weights in `paramInfos` order.
  * `fused` uses fused conv/matmul kernels (faster for evaluation); training keeps it off so the
  * plain Conv2D gradient (registered in engine/conv-grad.ts) is the one that runs.
+ * `fromLayer` > 0 starts at that layer index with `x` as its input (the output of layer
+ * fromLayer - 1, activation applied); `weights` still holds every weight of the model.
  */
 export function forward(
   spec: ModelSpec,
   weights: readonly tf.Tensor[],
-  x: tf.Tensor4D,
+  x: tf.Tensor,
   fused = false,
+  fromLayer = 0,
 ): tf.Tensor2D {
   let h: tf.Tensor = x;
   let wi = 0;
@@ -24,7 +27,11 @@ export function forward(
     if (!t) throw new Error(`${spec.id}: weight ${wi - 1} missing`);
     return t;
   };
-  for (const l of spec.layers) {
+  for (const [li, l] of spec.layers.entries()) {
+    if (li < fromLayer) {
+      if (l.kind === 'conv' || l.kind === 'dense') wi += 2;
+      continue;
+    }
     switch (l.kind) {
       case 'conv': {
         const k = next() as tf.Tensor4D;

@@ -1,0 +1,121 @@
+/**
+ * Engine benchmarks shared by Node (`npm run bench:engine`) and the browser bench page: the
+ * same models, batch sizes and point counts everywhere, so figures can be set side by side.
+ * Inputs are seeded noise images: throughput does not depend on pixel values.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '../../core/rng';
+import type { WeightSnapshot } from '../../core/weights';
+import { crossEntropy, forward } from '../models/forward';
+import { initSnapshot, snapshotToTensors } from '../models/params';
+import { buildSpec, type ModelId } from '../models/zoo';
+import { Sgd } from '../train/sgd';
+import { evaluate } from '../train/evaluate';
+import { createGridEvaluator } from './grid-eval';
+
+/** One benchmark row. Rates are examples (images) per second. */
+export interface EngineFigures {
+  model: ModelId;
+  backend: string;
+  trainExPerSec: number;
+  gridImgPerSec: number;
+  naiveGridImgPerSec: number;
+  steps: number;
+  points: number;
+  tensorsBefore: number;
+  tensorsAfter: number;
+  peakBytes: number;
+}
+
+const now = () => performance.now();
+
+function noise(n: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  const rng = new Rng(seed);
+  return {
+    x: tf.tensor4d(rng.fillUniform(new Float32Array(n * 784), 0, 1), [n, 28, 28, 1]),
+    y: tf.tensor1d(
+      Int32Array.from({ length: n }, () => rng.int(10)),
+      'int32',
+    ),
+  };
+}
+
+function direction(s: WeightSnapshot, seed: number): WeightSnapshot {
+  const rng = new Rng(seed);
+  return { ...s, data: s.data.map((d) => rng.fillNormal(new Float32Array(d.length), 0.01)) };
+}
+
+/**
+ * Training throughput (SGD with momentum, batch 64, `steps` timed steps after `warmup` steps)
+ * and grid-point evaluation (256 images per point, `points` points) with the fast evaluator and
+ * with the naive per-point way (weights built in JS, tensors made, evaluated).
+ */
+export async function benchEngine(
+  model: ModelId,
+  steps: number,
+  points: number,
+  warmup = 3,
+): Promise<EngineFigures> {
+  const spec = buildSpec(model);
+  const init = initSnapshot(spec, 1);
+  const tensorsBefore = tf.memory().numTensors;
+  let peakBytes = 0;
+  const peak = () => (peakBytes = Math.max(peakBytes, tf.memory().numBytes));
+  const batch = noise(64, 2);
+  let ws = snapshotToTensors(init);
+  const sgd = new Sgd({ lr: 0.01, momentum: 0.9, weightDecay: 5e-4 });
+  const step = async () => {
+    const { value, grads } = tf.tidy(() =>
+      tf.valueAndGrads((...w: tf.Tensor[]) => crossEntropy(forward(spec, w, batch.x), batch.y))(ws),
+    );
+    await value.data();
+    value.dispose();
+    ws = sgd.step(ws, grads);
+    peak();
+  };
+  for (let i = 0; i < warmup; i++) await step();
+  let t = now();
+  for (let i = 0; i < steps; i++) await step();
+  const trainExPerSec = (steps * 64) / ((now() - t) / 1000);
+  tf.dispose([...ws, batch.x, batch.y]);
+  sgd.dispose();
+
+  const data = noise(256, 3);
+  const d1 = direction(init, 4);
+  const d2 = direction(init, 5);
+  const pts = new Float64Array(points * 2).map((_, i) => ((i * 7919) % 21) / 10 - 1);
+  const ev = createGridEvaluator(spec, init, [d1, d2], data);
+  await ev.evaluate(pts.subarray(0, 4));
+  t = now();
+  await ev.evaluate(pts, { onBlock: peak });
+  const gridImgPerSec = (points * 256) / ((now() - t) / 1000);
+  ev.dispose();
+
+  const naivePoints = Math.max(2, Math.ceil(points / 5));
+  t = now();
+  for (let p = 0; p < naivePoints; p++) {
+    const a = pts[2 * p]!;
+    const b = pts[2 * p + 1]!;
+    const w = snapshotToTensors({
+      ...init,
+      data: init.data.map((v, i) => v.map((x, j) => x + a * d1.data[i]![j]! + b * d2.data[i]![j]!)),
+    });
+    await evaluate(spec, w, data.x, data.y, 256);
+    tf.dispose(w);
+    peak();
+  }
+  const naiveGridImgPerSec = (naivePoints * 256) / ((now() - t) / 1000);
+  tf.dispose([data.x, data.y]);
+  return {
+    model,
+    backend: tf.getBackend(),
+    trainExPerSec,
+    gridImgPerSec,
+    naiveGridImgPerSec,
+    steps,
+    points,
+    tensorsBefore,
+    tensorsAfter: tf.memory().numTensors,
+    peakBytes,
+  };
+}
