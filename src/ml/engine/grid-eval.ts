@@ -6,7 +6,8 @@
  *   are copied through JavaScript per point.
  * - The first weight layer is linear in its weights, so its pre-activation at (a, b) is
  *   z0 + a * z1 + b * z2 with z0 = layer(x; centre), z1 = layer(x; d1), z2 = layer(x; d2),
- *   computed once per surface (`firstLayerPrecompute`): each point then skips that layer.
+ *   computed once per surface (`firstLayerPrecompute`): each point then skips that layer
+ *   (worth it when that layer costs more than the two multiply-adds that replace it).
  * - Points are read back in blocks, so a GPU backend is not stalled by one sync per point.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,8 +20,12 @@ import { CancelledError } from '../train/train-loop';
 
 /** Options of a grid evaluator. */
 export interface GridEvalOptions {
-  /** Precompute the first layer's three linear parts (default true). */
-  firstLayerPrecompute?: boolean;
+  /**
+   * Precompute the first layer's three linear parts. 'auto' (default) does so when each output
+   * of that layer costs at least 16 multiply-adds: for a 3x3 conv on one channel (cnn-s) the
+   * conv itself is cheaper than the linear combination (npm run bench:engine).
+   */
+  firstLayerPrecompute?: boolean | 'auto';
   /** Images per forward pass; bounds memory (default: all). */
   imageBatch?: number;
   /** Points evaluated between read-backs (default 8). */
