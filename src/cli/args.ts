@@ -63,11 +63,16 @@ function flagOf(message: string): string {
   return m?.[1] ?? 'a flag';
 }
 
-/** Parses `argv` against `flags` (plus -h/--help); throws UsageError for anything unexpected. */
+/**
+ * Parses `argv` against `flags` (plus -h/--help); throws UsageError for anything unexpected.
+ * Positional arguments are refused unless `opts.positionals` allows them (the command then
+ * checks how many it got).
+ */
 export function parseFlags<T extends FlagTable>(
   command: string,
   argv: readonly string[],
   flags: T,
+  opts: { positionals?: boolean } = {},
 ): { values: FlagValues<T> & { help?: boolean }; positionals: string[] } {
   const options = Object.fromEntries(
     Object.entries({ ...flags, help: HELP_FLAG }).map(([k, f]) => [
@@ -80,7 +85,7 @@ export function parseFlags<T extends FlagTable>(
       args: joinNegativeValues(argv, flags),
       options,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: opts.positionals ?? false,
     });
     return { values: values as FlagValues<T> & { help?: boolean }, positionals };
   } catch (e) {

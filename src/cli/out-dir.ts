@@ -4,16 +4,17 @@ import { UsageError } from './args';
 
 /**
  * Creates `out` if needed; refuses (UsageError) a path that is a file, or a non-empty folder
- * that is not an earlier run (no run.json), so a typo cannot scatter files into, say, $HOME.
+ * that is not an earlier output of the same command (no `marker` file: run.json for a run,
+ * poison.json for a poisoned set), so a typo cannot scatter files into, say, $HOME.
  */
-export async function checkOutDir(out: string): Promise<void> {
+export async function checkOutDir(out: string, marker = 'run.json'): Promise<void> {
   const info = await stat(out).catch(() => null);
   if (info && !info.isDirectory()) throw new UsageError(`--out ${out} is a file, not a folder`);
   if (info) {
     const entries = await readdir(out);
-    if (entries.length > 0 && !entries.includes('run.json')) {
+    if (entries.length > 0 && !entries.includes(marker)) {
       throw new UsageError(
-        `--out ${out} is a non-empty folder without run.json; use a new or empty folder`,
+        `--out ${out} is a non-empty folder without ${marker}; use a new or empty folder`,
       );
     }
   }

@@ -4,25 +4,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EpochMetrics } from '../core/run-types';
-import type { TrainConfig } from '../core/train-config';
 import type { WeightSnapshot } from '../core/weights';
 import type { ModelSpec } from '../ml/models/zoo';
 import { writeCheckpoints } from './checkpoints';
 import { writeModelDir } from './model-dir';
+import type { RunRecord } from './run-record';
 
-/** Contents of `run.json`. */
-export interface RunRecord {
-  version: 1;
-  config: TrainConfig;
-  /** The TF.js backend that ran the training. */
-  backend: string;
-  metrics: EpochMetrics[];
-  /** Wall-clock seconds of the training, per-epoch evaluation included. */
-  seconds: number;
-  /** ISO 8601 time the run finished. */
-  createdAt: string;
-}
+export type { RunRecord } from './run-record';
 
 /** Writes checkpoints/, model/ (the last checkpoint) and run.json into `out`. */
 export async function writeRunFiles(

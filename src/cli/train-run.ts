@@ -1,16 +1,25 @@
 /**
  * The heavy half of `salscape train` (loaded only once the flags are valid): backend, data,
- * training with progress on stderr, and the run's files.
+ * the optional poison and per-epoch SAL (through runExperiment, as the app's worker runs
+ * them), training with progress on stderr, and the run's files.
  */
 import '../ml/engine/tf-setup';
+import { POISON_METHODS, type PoisonSettings } from '../core/poison-types';
 import type { EpochMetrics, StepProgress } from '../core/run-types';
+import { SAL_L0_DEPARTURE, type SalSettings } from '../core/sal-types';
 import type { TrainConfig } from '../core/train-config';
 import { selectBackendNode } from '../ml/engine/backend';
 import { loadDatasetNode } from '../ml/data/load-node';
-import { runTraining, selectRunData } from '../ml/train/run-training';
+import { runExperiment, type SalRow } from '../ml/experiment/run-experiment';
+import { selectRunData } from '../ml/train/run-training';
 import { UsageError } from './args';
 import type { CliIO } from './command';
+import { describePoison } from './poison-run';
+import { stageProgress, type StageProgress } from './progress';
 import { writeRunFiles } from './run-files';
+import type { RunPoison } from './run-record';
+import { describeSal } from './sal-flags';
+import { loadSurrogateRun, trainSurrogate, type LoadedSurrogate } from './surrogate';
 
 /** The final summary (`--json` prints exactly this object). Accuracies are fractions. */
 export interface TrainSummary {
@@ -26,6 +35,17 @@ export interface TrainSummary {
   backend: string;
   /** Absolute path of the output folder. */
   out: string;
+  /** With --poison: the settings and the measured norms. */
+  poison?: {
+    method: string;
+    eps: number;
+    ratio: number;
+    seed: number;
+    linfMax: number;
+    l2Mean: number;
+  };
+  /** With --sal: the layers and the last epoch's SAL values. */
+  sal?: { layers: string[]; last: number[] };
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -39,18 +59,31 @@ export function epochLine(m: EpochMetrics, epochs: number): string {
   );
 }
 
+/** One stderr line of SAL values after an epoch. */
+export function salLine(row: SalRow): string {
+  const vals = row.layers.map((n, i) => `${n} ${(row.values[i] ?? NaN).toFixed(4)}`).join('  ');
+  return `  SAL after epoch ${row.epoch}: ${vals}  (L0 ${row.l0.toFixed(4)}, ${row.seconds.toFixed(1)} s)`;
+}
+
 function progressLine(p: StepProgress): string {
   return `epoch ${p.epoch} step ${p.step}/${p.steps}  loss ${p.loss.toFixed(4)} acc ${pct(p.acc)}  ${Math.round(p.examplesPerSec)} ex/s`;
 }
 
-/** Trains `config` on `backend`, writes the run to `out` and returns the summary. */
+/**
+ * Trains `config` on `backend` (on the poisoned subset when `poison` is set, with SAL after
+ * every epoch when `sal` is set), writes the run to `out` and returns the summary.
+ */
 export async function trainRun(o: {
   config: TrainConfig;
+  poison?: PoisonSettings | null;
+  sal?: SalSettings | null;
+  surrogateRun?: string;
   backend: 'wasm' | 'cpu';
   out: string;
   io: CliIO;
 }): Promise<TrainSummary> {
   const { config, io } = o;
+  const poison = o.poison ?? null;
   const report = await selectBackendNode(o.backend);
   if (report.chosen !== o.backend) {
     const why = report.notes.find((n) => n.backend === o.backend)?.why ?? 'it did not start';
@@ -71,27 +104,81 @@ export async function trainRun(o: {
     );
   }
   const data = selectRunData(config, train, test);
+  // SAL runs on the first subsetSize training images; record the number actually used.
+  const sal: SalSettings | null = o.sal
+    ? { ...o.sal, subsetSize: Math.min(o.sal.subsetSize, data.train.count) }
+    : null;
+  let surrogate: LoadedSurrogate | undefined;
+  if (poison && POISON_METHODS[poison.method].needsCleanModel) {
+    surrogate = o.surrogateRun
+      ? await loadSurrogateRun(o.surrogateRun, config.dataset, io)
+      : await trainSurrogate(config, data, io, `${poison.method} attacks a trained clean model`);
+  } else if (poison && o.surrogateRun) {
+    io.stderr(`note: --surrogate-run is ignored by ${poison.method} (only tap and sep use it)\n`);
+  }
   io.stderr(
     `train ${config.model} on ${config.dataset}: ${config.trainSize} train / ${config.testSize} test images, ` +
       `${config.epochs} epoch${config.epochs === 1 ? '' : 's'}, batch ${config.batchSize}, lr ${config.lr}, seed ${config.seed}, backend ${report.chosen}\n`,
   );
+  if (sal) io.stderr(`SAL after every epoch: ${describeSal(sal)}\n  (${SAL_L0_DEPARTURE})\n`);
   const live = io.stderrIsTTY;
+  let stage: StageProgress | null = null;
+  let stageLabel = '';
+  const salSeconds: number[] = [];
   const t0 = performance.now();
-  const result = await runTraining(config, data, {
-    onProgress: live ? (p) => io.stderr(`\r\x1b[K${progressLine(p)}`) : undefined,
-    onEpoch: (m) => io.stderr(`${live ? '\r\x1b[K' : ''}${epochLine(m, config.epochs)}\n`),
-  });
+  const result = await runExperiment(
+    { config, poison, sal },
+    data,
+    {
+      onProgress: live ? (p) => io.stderr(`\r\x1b[K${progressLine(p)}`) : undefined,
+      onEpoch: (m) => io.stderr(`${live ? '\r\x1b[K' : ''}${epochLine(m, config.epochs)}\n`),
+      onStage: (kind, detail, fraction) => {
+        const label = kind === 'poisoning' ? `poisoning (${poison?.method ?? ''})` : detail;
+        if (!stage || label !== stageLabel) {
+          stage?.end();
+          stage = stageProgress(io, label);
+          stageLabel = label;
+        }
+        stage.update(fraction, kind === 'poisoning' ? detail : '');
+      },
+      onPoison: (p) => {
+        stage?.end();
+        stage = null;
+        io.stderr(
+          `poisoned ${p.poisonedCount}/${data.train.count} training images in ${p.seconds.toFixed(1)} s ` +
+            `(${describePoison(p.settings)}); measured after quantisation: L-inf ${p.norms.linfMax.toFixed(4)}, ` +
+            `L2 mean ${p.norms.l2Mean.toFixed(3)}\n`,
+        );
+      },
+      onSal: (row) => {
+        stage?.end();
+        stage = null;
+        salSeconds.push(row.seconds);
+        io.stderr(`${salLine(row)}\n`);
+      },
+    },
+    surrogate ? { surrogate: surrogate.model } : {},
+  );
   const seconds = (performance.now() - t0) / 1000;
+  const poisonRecord: RunPoison | undefined = result.poison
+    ? {
+        ...result.poison,
+        ...(surrogate ? { surrogateRun: surrogate.source } : {}),
+      }
+    : undefined;
   await writeRunFiles(o.out, result.spec, result.checkpoints, {
     config,
     backend: report.chosen,
     metrics: result.metrics,
     seconds,
+    ...(poisonRecord ? { poison: poisonRecord } : {}),
+    ...(result.sal ? { sal: result.sal, salSeconds } : {}),
   });
   const last = result.metrics[result.metrics.length - 1];
   if (!last) throw new Error('the run finished without a single epoch');
   const n = data.train.count;
   const trainSeconds = result.metrics.reduce((s, m) => s + n / m.examplesPerSec, 0);
+  const lastSal = result.sal?.values[result.sal.values.length - 1];
   return {
     testAcc: last.testAcc,
     testLoss: last.testLoss,
@@ -102,5 +189,18 @@ export async function trainRun(o: {
     examplesPerSec: (n * result.metrics.length) / trainSeconds,
     backend: report.chosen,
     out: o.out,
+    ...(result.poison
+      ? {
+          poison: {
+            method: result.poison.method,
+            eps: result.poison.settings.eps,
+            ratio: result.poison.settings.ratio,
+            seed: result.poison.settings.seed,
+            linfMax: result.poison.norms.linfMax,
+            l2Mean: result.poison.norms.l2Mean,
+          },
+        }
+      : {}),
+    ...(result.sal && lastSal ? { sal: { layers: result.sal.layers, last: lastSal } } : {}),
   };
 }

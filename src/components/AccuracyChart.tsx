@@ -1,59 +1,49 @@
 /**
- * Clean test accuracy (solid) and train accuracy (dashed) per epoch, one line pair per run in
- * the run's colour; the selected run is drawn strong, the others faded.
+ * Clean test accuracy per epoch of every run of the selected experiment, one line per run in
+ * the run's colour; the legend names the methods.
  */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
-import { appStore, useApp, type All, type RunState } from '../store';
-import { AXIS, faded, fitToParent, pctValue } from './chart-utils';
-
-/** How many runs the chart shows at most (the newest, plus the selected one). */
-const MAX_RUNS = 4;
+import { appStore, selectExperimentRuns, useApp, type All, type RunState } from '../store';
+import { runLabel } from '../store/poison-config';
+import { RunLegend } from './RunLegend';
+import { AXIS, fitToParent, pctValue } from './chart-utils';
 
 /** Ids of the runs on the chart, as one string so React compares it by value. */
-const visibleKey = (s: All): string => {
-  const ids = s.runOrder.slice(-MAX_RUNS);
-  if (s.selectedRunId && !ids.includes(s.selectedRunId)) ids.unshift(s.selectedRunId);
-  return `${ids.join(',')}|${s.selectedRunId ?? ''}`;
-};
+const runsKey = (s: All): string =>
+  selectExperimentRuns(s)
+    .map((r) => r.id)
+    .join(',');
 
 function dataOf(runs: RunState[]): uPlot.AlignedData {
   const n = Math.max(1, ...runs.map((r) => r.config.epochs));
   const x = Array.from({ length: n }, (_, i) => i + 1);
-  const ys: (number | null)[][] = [];
-  for (const r of runs) {
+  const ys = runs.map((r) => {
     const byEpoch = new Map(r.epochs.map((m) => [m.epoch, m]));
-    ys.push(x.map((e) => byEpoch.get(e)?.testAcc ?? null));
-    ys.push(x.map((e) => byEpoch.get(e)?.trainAcc ?? null));
-  }
+    return x.map((e) => byEpoch.get(e)?.testAcc ?? null);
+  });
   return [x, ...ys];
 }
 
 export function AccuracyChart() {
   const ref = useRef<HTMLDivElement>(null);
-  const key = useApp(visibleKey);
-  const anyEpoch = useApp((s) => s.runOrder.some((id) => (s.runs[id]?.epochs.length ?? 0) > 0));
+  const key = useApp(runsKey);
+  const anyEpoch = useApp((s) => selectExperimentRuns(s).some((r) => r.epochs.length > 0));
 
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const [idList = '', selected] = key.split('|');
-    const ids = idList ? idList.split(',') : [];
+    const ids = key ? key.split(',') : [];
     const runsOf = (s: All) => ids.map((id) => s.runs[id]).filter((r): r is RunState => !!r);
     const initial = runsOf(appStore.getState());
     let n = Math.max(1, ...initial.map((r) => r.config.epochs));
     const series: uPlot.Series[] = [{ label: 'epoch' }];
     for (const r of initial) {
-      const strong = r.id === selected;
-      const stroke = strong ? r.color : faded(r.color);
-      const width = strong ? 2 : 1.25;
-      const points = { show: true, size: strong ? 6 : 4, fill: stroke };
-      series.push({ label: `#${r.index} test`, stroke, width, points, value: pctValue });
+      const points = { show: true, size: 5, fill: r.color };
       series.push({
-        label: `#${r.index} train`,
-        stroke,
-        width,
-        dash: [5, 4],
+        label: runLabel(r.method),
+        stroke: r.color,
+        width: 2,
         points,
         value: pctValue,
       });
@@ -67,20 +57,23 @@ export function AccuracyChart() {
           {
             ...AXIS,
             label: 'epoch',
-            labelSize: 18,
-            size: 34,
-            splits: () => Array.from({ length: n }, (_, i) => i + 1),
+            labelSize: 16,
+            size: 30,
+            // Every epoch up to 10, else about 10 round steps.
+            splits: () => {
+              const step = Math.ceil(n / 10);
+              return Array.from({ length: Math.floor(n / step) }, (_, i) => (i + 1) * step);
+            },
           },
           {
             ...AXIS,
-            label: 'accuracy',
-            labelSize: 18,
-            size: 50,
+            size: 52,
             splits: () => [0, 0.25, 0.5, 0.75, 1],
             values: (_u, vs) => vs.map((v) => `${Math.round(v * 100)} %`),
           },
         ],
         series,
+        legend: { show: false },
         cursor: { drag: { x: false, y: false } },
       },
       dataOf(initial),
@@ -106,8 +99,7 @@ export function AccuracyChart() {
   return (
     <section className="card chart" data-testid="acc-chart" aria-labelledby="acc-h">
       <h2 id="acc-h">
-        Accuracy per epoch{' '}
-        <span className="muted small">solid: clean test set, dashed: training set</span>
+        Clean test accuracy per epoch <RunLegend />
       </h2>
       <div className="chart-body">
         <div ref={ref} className="chart-canvas" />

@@ -1,11 +1,14 @@
-/** The first screen: top bar; settings left; status and charts centre; backend and samples right. */
+/**
+ * The main screen: top bar; settings and poisons left; experiment status, training charts and
+ * the poisoned-image gallery centre; learnability (UD cards, SAL heatmaps, per-filter SAL) right.
+ */
 import { useEffect } from 'react';
 import { appStore } from '../store';
 import { LabClient } from '../workers/client';
-import { BackendDetails } from './BackendDetails';
 import { ConfigPanel } from './ConfigPanel';
-import { RunStatus } from './RunStatus';
-import { SampleGrid } from './SampleGrid';
+import { ExperimentStatus } from './ExperimentStatus';
+import { LearnabilityPanel } from './LearnabilityPanel';
+import { PoisonGallery } from './PoisonGallery';
 import { TopBar } from './TopBar';
 import { TrainingCharts } from './TrainingCharts';
 
@@ -28,16 +31,16 @@ export function App() {
     <div className="app">
       <TopBar />
       <main className="layout">
-        <aside className="col left">
+        <aside className="col left" aria-label="Data and poison">
           <ConfigPanel />
         </aside>
         <section className="col centre" aria-label="Training">
-          <RunStatus />
+          <ExperimentStatus />
           <TrainingCharts />
+          <PoisonGallery />
         </section>
-        <aside className="col right">
-          <BackendDetails />
-          <SampleGrid />
+        <aside className="col right" aria-label="Learnability">
+          <LearnabilityPanel />
         </aside>
       </main>
     </div>

@@ -1,6 +1,6 @@
 /** The top-bar badge naming the backend that runs; opens the reasons and the override. */
 import { useApp } from '../store';
-import { BackendNotes, BackendSelect } from './BackendDetails';
+import { BackendDetails } from './BackendDetails';
 
 export function BackendBadge() {
   const report = useApp((s) => s.backend);
@@ -31,8 +31,7 @@ export function BackendBadge() {
         {pref && <span className="badge-pref">{pref}</span>}
       </summary>
       <div className="popover">
-        <BackendNotes />
-        <BackendSelect />
+        <BackendDetails />
       </div>
     </details>
   );

@@ -64,10 +64,10 @@ export function BackendSelect() {
   );
 }
 
-/** Right-column card: the backend in use, why, and the override. */
+/** The badge's popover: the backend in use, why, the calibration, and the override. */
 export function BackendDetails() {
   return (
-    <section className="card" aria-labelledby="backend-h">
+    <section className="backend-details" aria-labelledby="backend-h">
       <h2 id="backend-h">Compute backend</h2>
       <BackendNotes />
       <CalibrationFigures />

@@ -1,25 +1,37 @@
-/** Live training loss of the selected run, per progress report (uPlot, updated in place). */
+/** Live training loss of every run of the selected experiment, one line per run (uPlot). */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
-import { appStore, selectSelectedRun, useApp, type All, type LossHistory } from '../store';
-import { CLEAN_RUN_COLOR } from '../store/palette';
+import { appStore, selectExperimentRuns, useApp, type All, type RunState } from '../store';
+import { runLabel } from '../store/poison-config';
 import { AXIS, fitToParent } from './chart-utils';
 
-const hasLoss = (s: All) => (selectSelectedRun(s)?.loss.x.length ?? 0) > 0;
+const runsKey = (s: All): string =>
+  selectExperimentRuns(s)
+    .map((r) => r.id)
+    .join(',');
+
+/** One x axis for all runs: the union of their x values; each run null where it has none. */
+function dataOf(runs: RunState[]): uPlot.AlignedData {
+  const xs = [...new Set(runs.flatMap((r) => r.loss.x))].sort((a, b) => a - b);
+  const ys = runs.map((r) => {
+    const at = new Map(r.loss.x.map((x, i) => [x, r.loss.recent[i] ?? null]));
+    return xs.map((x) => at.get(x) ?? null);
+  });
+  return [xs, ...ys];
+}
 
 export function LossChart() {
   const ref = useRef<HTMLDivElement>(null);
-  const runLabel = useApp((s) => {
-    const r = selectSelectedRun(s);
-    return r ? `run #${r.index}, ${r.config.model}, batch ${r.config.batchSize}` : '';
-  });
-  const any = useApp(hasLoss);
+  const key = useApp(runsKey);
+  const any = useApp((s) => selectExperimentRuns(s).some((r) => r.loss.x.length > 0));
 
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    let xMax = 1;
-    let last: LossHistory | null = null;
+    const ids = key ? key.split(',') : [];
+    const runsOf = (s: All) => ids.map((id) => s.runs[id]).filter((r): r is RunState => !!r);
+    const initial = runsOf(appStore.getState());
+    let xMax = Math.max(1, ...initial.map((r) => r.config.epochs));
     const u = new uPlot(
       {
         width: el.clientWidth || 400,
@@ -29,39 +41,33 @@ export function LossChart() {
           y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.08 : 1] },
         },
         axes: [
-          { ...AXIS, label: 'epoch', labelSize: 18, size: 34 },
-          { ...AXIS, label: 'loss (cross-entropy)', labelSize: 18, size: 44 },
+          { ...AXIS, label: 'epoch', labelSize: 16, size: 30 },
+          { ...AXIS, size: 40 },
         ],
         series: [
           { label: 'epoch', value: (_u, v) => (v == null ? '–' : v.toFixed(2)) },
-          {
-            label: 'loss, recent steps',
-            stroke: CLEAN_RUN_COLOR,
+          ...initial.map((r) => ({
+            label: runLabel(r.method),
+            stroke: r.color,
             width: 1.5,
-            value: (_u, v) => (v == null ? '–' : v.toFixed(3)),
-          },
-          {
-            label: 'running mean of the epoch',
-            stroke: '#7b8794',
-            width: 1,
-            dash: [4, 4],
-            value: (_u, v) => (v == null ? '–' : v.toFixed(3)),
-          },
+            spanGaps: true,
+            value: (_u: uPlot, v: number | null) => (v == null ? '–' : v.toFixed(3)),
+          })),
         ],
+        legend: { show: false },
         cursor: { drag: { x: false, y: false } },
       },
-      [[], [], []],
+      dataOf(initial),
       el,
     );
+    let last = initial.map((r) => r.loss);
     const push = (s: All) => {
-      const run = selectSelectedRun(s);
-      const loss = run?.loss ?? null;
-      if (loss === last) return;
-      last = loss;
-      xMax = run?.config.epochs ?? 1;
-      u.setData([loss?.x ?? [], loss?.recent ?? [], loss?.mean ?? []]);
+      const runs = runsOf(s);
+      if (runs.length === last.length && runs.every((r, i) => r.loss === last[i])) return;
+      last = runs.map((r) => r.loss);
+      xMax = Math.max(1, ...runs.map((r) => r.config.epochs));
+      u.setData(dataOf(runs));
     };
-    push(appStore.getState());
     const unsubscribe = appStore.subscribe(push);
     const unfit = fitToParent(u, el);
     return () => {
@@ -69,12 +75,13 @@ export function LossChart() {
       unfit();
       u.destroy();
     };
-  }, []);
+  }, [key]);
 
   return (
     <section className="card chart" data-testid="loss-chart" aria-labelledby="loss-h">
       <h2 id="loss-h">
-        Training loss <span className="muted small">{runLabel}</span>
+        Training loss{' '}
+        <span className="muted small">cross-entropy on each run&apos;s own training set</span>
       </h2>
       <div className="chart-body">
         <div ref={ref} className="chart-canvas" />

@@ -1,6 +1,6 @@
-/** Sample images of the selected run's training subset, one row per class, drawn with ImageData. */
+/** Sample images of the clean run's training subset, one row per class, drawn with ImageData. */
 import { useEffect, useMemo, useRef } from 'react';
-import { selectSelectedRun, useApp } from '../store';
+import { selectCleanRun, useApp } from '../store';
 import type { SampleImages } from '../workers/protocol';
 
 /** Pixels between images in a row. */
@@ -52,8 +52,8 @@ function ClassRow({
 }
 
 export function SampleGrid() {
-  const samples = useApp((s) => selectSelectedRun(s)?.samples ?? null);
-  const dataset = useApp((s) => selectSelectedRun(s)?.config.dataset ?? null);
+  const samples = useApp((s) => selectCleanRun(s)?.samples ?? null);
+  const dataset = useApp((s) => selectCleanRun(s)?.config.dataset ?? null);
   const byClass = useMemo(() => {
     if (!samples) return [];
     const groups = samples.classNames.map(() => [] as number[]);
@@ -65,14 +65,14 @@ export function SampleGrid() {
     <section className="card samples" data-testid="sample-grid" aria-labelledby="samples-h">
       <h2 id="samples-h">
         Training images{' '}
-        {samples && (
-          <span className="muted small">
-            {dataset}, {samples.width}×{samples.height} px
-          </span>
-        )}
+        <span className="muted small">
+          {samples
+            ? `${dataset}, ${samples.width}×${samples.height} px; toggle a poison on the left to see poisoned images`
+            : ''}
+        </span>
       </h2>
       {samples ? (
-        <div className="sample-rows">
+        <div className="sample-rows sample-cols">
           {byClass.map((indices, c) => (
             <ClassRow
               key={c}

@@ -1,23 +1,34 @@
-/** Title, Train / Cancel, the epoch counter, what trains, and the backend badge. */
-import { currentEpoch, selectActiveRun, selectSelectedRun, useApp } from '../store';
+/** Title, Train / Cancel, the epoch counter, what trains, the experiment picker, the backend badge. */
+import {
+  currentEpoch,
+  selectActiveRun,
+  selectExperiment,
+  selectExperimentRuns,
+  useApp,
+} from '../store';
 import { DATASET_SHORT } from '../store/config-fields';
+import { runLabel } from '../store/poison-config';
 import { BackendBadge } from './BackendBadge';
+import { ExperimentPicker } from './ExperimentPicker';
 import { fmtInt } from './format';
-import { RunPicker } from './RunPicker';
 
 export function TopBar() {
   const active = useApp(selectActiveRun);
-  const selected = useApp(selectSelectedRun);
+  const exp = useApp(selectExperiment);
+  const runs = useApp(selectExperimentRuns);
   const config = useApp((s) => s.config);
-  const startRun = useApp((s) => s.startRun);
-  const cancelRun = useApp((s) => s.cancelRun);
+  const nMethods = useApp((s) => s.poison.methods.length);
+  const start = useApp((s) => s.startExperiment);
+  const cancel = useApp((s) => s.cancelExperiment);
   const connected = useApp((s) => s.client !== null);
 
-  const shown = selected ?? null;
-  const c = shown?.config ?? config;
+  const c = exp?.config ?? config;
   const epochs = Number.isFinite(c.epochs) ? c.epochs : '–';
-  const epochNow = shown ? currentEpoch(shown) : 0;
+  // The run the worker is on; afterwards the furthest epoch any run of the experiment reached.
+  const shown = active && runs.includes(active) ? active : null;
+  const epochNow = shown ? currentEpoch(shown) : Math.max(0, ...runs.map((r) => currentEpoch(r)));
   const summary = `${DATASET_SHORT[c.dataset]} · ${c.model} · ${fmtInt(c.trainSize || 0)} train / ${fmtInt(c.testSize || 0)} test images`;
+  const cancelling = runs.some((r) => r.cancelRequested && r.status !== 'cancelled');
 
   return (
     <header className="topbar">
@@ -28,31 +39,36 @@ export function TopBar() {
           className="primary"
           data-testid="train-button"
           disabled={active !== null || !connected}
-          onClick={() => startRun()}
+          title={`Trains the clean model and ${nMethods} poisoned model${nMethods === 1 ? '' : 's'} with the same settings and seed`}
+          onClick={() => start()}
         >
-          Train
+          Train {nMethods > 0 ? `clean + ${nMethods}` : 'clean'}
         </button>
         <button
           type="button"
           data-testid="cancel-button"
-          disabled={active === null || active.cancelRequested}
-          onClick={() => active && cancelRun(active.id)}
+          disabled={active === null || cancelling}
+          onClick={() => cancel()}
         >
-          {active?.cancelRequested ? 'Cancelling…' : 'Cancel'}
+          {cancelling ? 'Cancelling…' : 'Cancel'}
         </button>
       </div>
       <span
         className="epoch-counter"
         data-testid="epoch-counter"
-        title="current epoch / epochs of the shown run"
+        title="current epoch / epochs of the run the worker is on"
       >
-        epoch {epochNow > 0 ? epochNow : '–'} / {epochs}
+        {shown && <span className="swatch" style={{ background: shown.color }} aria-hidden />}
+        {shown ? `${runLabel(shown.method)} ` : ''}epoch {epochNow > 0 ? epochNow : '–'} / {epochs}
       </span>
-      <span className="summary" title={shown ? `run #${shown.index}` : 'the settings on the left'}>
+      <span
+        className="summary"
+        title={exp ? `experiment #${exp.index}` : 'the settings on the left'}
+      >
         {summary}
       </span>
       <span className="spacer" />
-      <RunPicker />
+      <ExperimentPicker />
       <BackendBadge />
     </header>
   );

@@ -10,16 +10,47 @@ import { createLabSlice } from './lab-slice';
 import { createRunsSlice } from './runs-slice';
 import type { All, StoreDeps } from './types';
 
-export type { All, ConfigSlice, LabClientLike, LabSlice, RunsSlice, StoreDeps } from './types';
-export type { LossHistory, RunState, RunStatus } from './run-reducer';
+export type {
+  All,
+  ConfigSlice,
+  Experiment,
+  FilterView,
+  LabClientLike,
+  LabSlice,
+  RunsSlice,
+  StoreDeps,
+} from './types';
+export type {
+  FilterSalState,
+  GallerySample,
+  LossHistory,
+  PoisonSummary,
+  RunState,
+  RunStatus,
+  SalSeries,
+} from './run-state';
 export {
+  applyFilterMessage,
   applyRunMessage,
   currentEpoch,
   etaSeconds,
+  filterKey,
+  isActiveFilter,
   isActiveStatus,
+  reduceFilter,
   reduceRun,
 } from './run-reducer';
-export { selectActiveRun, selectBusy, selectSelectedRun } from './selectors';
+export {
+  experimentRuns,
+  experimentStatus,
+  selectActiveRun,
+  selectBusy,
+  selectCleanRun,
+  selectExperiment,
+  selectExperimentRuns,
+  selectFocusedRun,
+} from './selectors';
+export { heatmapBeta, udView, type UdView } from './ud-view';
 
 /** A vanilla store of the whole app state. */
 export type AppStore = StoreApi<All>;

@@ -1,6 +1,6 @@
 /** The lab slice: the worker client, the backend report and errors that belong to no run. */
 import type { StateCreator } from 'zustand';
-import { applyRunMessage, isActiveStatus } from './run-reducer';
+import { applyFilterMessage, applyRunMessage, isActiveFilter, isActiveStatus } from './run-reducer';
 import type { All, LabSlice, StoreDeps } from './types';
 
 /** How many worker errors are kept for display. */
@@ -31,12 +31,17 @@ export const createLabSlice =
       const s = get();
       const workerErrors = [...s.workerErrors, message].slice(-MAX_ERRORS);
       const backendStatus = s.backendStatus === 'starting' ? 'failed' : s.backendStatus;
-      // A crashed worker never finishes its runs: fail them so they do not spin forever.
+      // A crashed worker never finishes its jobs: fail them so they do not spin forever.
       let runs = s.runs;
       if (/crash/i.test(message)) {
+        const error = `${message}. Reload the page to start a new worker.`;
         for (const r of Object.values(s.runs)) {
+          for (const [key, f] of Object.entries(r.filters)) {
+            if (!isActiveFilter(f)) continue;
+            const msg = { type: 'error' as const, runId: f.jobId, message: error };
+            runs = applyFilterMessage(runs, r.id, key, msg);
+          }
           if (!isActiveStatus(r.status)) continue;
-          const error = `${message}. Reload the page to start a new worker.`;
           runs = applyRunMessage(runs, { type: 'error', runId: r.id, message: error }, now());
         }
       }

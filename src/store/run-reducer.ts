@@ -1,102 +1,23 @@
 /**
- * The run records of the store and the pure reducer that applies worker messages to them.
- * No zustand, no DOM: tested in Node.
+ * The pure reducers that apply worker messages to runs: training progress, the poison report,
+ * SAL rows, and the per-filter drill-down jobs. No zustand, no DOM: tested in Node.
  */
-import type { BackendName, EpochMetrics, StepProgress } from '../core/run-types';
-import type { TrainConfig } from '../core/train-config';
+import type { StepProgress } from '../core/run-types';
 import type { RunMessage } from '../workers/client';
-import type { SampleImages } from '../workers/protocol';
-import { CLEAN_RUN_COLOR } from './palette';
+import type { FromWorker } from '../workers/protocol';
+import {
+  isActiveStatus,
+  type FilterSalState,
+  type LossHistory,
+  type RunState,
+  type RunStatus,
+  type SalSeries,
+} from './run-state';
 
-/** The visible life cycle of a run. */
-export type RunStatus = 'queued' | 'loading' | 'training' | 'done' | 'cancelled' | 'failed';
-
-/** Statuses after which no message changes a run any more. */
-export const FINAL_STATUSES: readonly RunStatus[] = ['done', 'cancelled', 'failed'];
-
-/** True while a run may still receive messages (queued, loading or training). */
-export function isActiveStatus(status: RunStatus): boolean {
-  return !FINAL_STATUSES.includes(status);
-}
-
-/**
- * Training loss over steps for the live chart, as parallel arrays. `x` is in epochs
- * (epoch - 1 + step / steps); `recent` is the mean loss of the steps since the previous report;
- * `mean` is the running mean over the epoch so far (what the worker reports).
- */
-export interface LossHistory {
-  x: number[];
-  recent: number[];
-  mean: number[];
-}
-
-/** One run as the app sees it. */
-export interface RunState {
-  id: string;
-  /** 1-based number in the order runs were started ("run #2"). */
-  index: number;
-  config: TrainConfig;
-  /** The backend that was active when the run started (null if not known yet). */
-  backend: BackendName | null;
-  /** The run's colour in every chart (clean runs: neutral blue). */
-  color: string;
-  status: RunStatus;
-  /** What is being done now, in words ("mnist train data", "epoch 2 / 4, step 30 / 63"). */
-  detail: string;
-  /** Fraction [0, 1] of the current stage (data loading, or the current epoch). */
-  fraction: number;
-  /** Loading fractions per part (train and test data load in parallel). */
-  loadParts: Record<string, number>;
-  /** Metrics of each finished epoch, in order. */
-  epochs: EpochMetrics[];
-  /** The latest progress report inside an epoch. */
-  progress: StepProgress | null;
-  loss: LossHistory;
-  /** Number of weight checkpoints the worker produced (one per finished epoch). */
-  checkpoints: number;
-  samples: SampleImages | null;
-  /** The failure message when status is 'failed'. */
-  error: string | null;
-  /** True once the user asked to cancel (the 'cancelled' message may still be on its way). */
-  cancelRequested: boolean;
-  /** Start time in ms of the store's clock. */
-  startedAt: number;
-  /** Seconds since the start, as of the latest message (the worker's total when done). */
-  elapsed: number;
-}
+export * from './run-state';
 
 /** The most points kept in a loss history; older points are thinned by half beyond it. */
 export const MAX_LOSS_POINTS = 4000;
-
-/** A fresh queued run. */
-export function createRun(
-  id: string,
-  index: number,
-  config: TrainConfig,
-  backend: BackendName | null,
-  now: number,
-): RunState {
-  return {
-    id,
-    index,
-    config: { ...config },
-    backend,
-    color: CLEAN_RUN_COLOR,
-    status: 'queued',
-    detail: 'waiting for the worker',
-    fraction: 0,
-    loadParts: {},
-    epochs: [],
-    progress: null,
-    loss: { x: [], recent: [], mean: [] },
-    checkpoints: 0,
-    samples: null,
-    error: null,
-    cancelRequested: false,
-    startedAt: now,
-    elapsed: 0,
-  };
-}
 
 /** Appends one point, thinning every other old point once the history is full. */
 function appendLoss(h: LossHistory, x: number, recent: number, mean: number): LossHistory {
@@ -115,6 +36,44 @@ function notNewer(p: StepProgress, q: StepProgress | null): boolean {
   return q !== null && (p.epoch < q.epoch || (p.epoch === q.epoch && p.step <= q.step));
 }
 
+type SalRowMsg = Extract<FromWorker, { type: 'sal' }>['row'];
+
+/** Appends a SAL row (a new epoch, same layers); returns null when it does not fit. */
+export function appendSal(sal: SalSeries | null, row: SalRowMsg): SalSeries | null {
+  if (sal) {
+    const last = sal.epochs[sal.epochs.length - 1] ?? 0;
+    if (row.epoch <= last) return null;
+    if (row.layers.join('\u0000') !== sal.layers.join('\u0000')) return null;
+  }
+  const base: SalSeries = sal ?? {
+    layers: [...row.layers],
+    epochs: [],
+    values: [],
+    up: [],
+    down: [],
+    l0: [],
+    seconds: [],
+  };
+  return {
+    layers: base.layers,
+    epochs: [...base.epochs, row.epoch],
+    values: [...base.values, [...row.values]],
+    up: [...base.up, [...row.up]],
+    down: [...base.down, [...row.down]],
+    l0: [...base.l0, row.l0],
+    seconds: [...base.seconds, row.seconds],
+  };
+}
+
+const STAGE_STATUS: Record<Extract<FromWorker, { type: 'status' }>['stage'], RunStatus> = {
+  queued: 'queued',
+  'loading-data': 'loading',
+  preparing: 'loading',
+  poisoning: 'poisoning',
+  training: 'training',
+  sal: 'sal',
+};
+
 /** Applies one message to one run; returns the same object when the message changes nothing. */
 export function reduceRun(run: RunState, msg: RunMessage, now: number): RunState {
   if (!isActiveStatus(run.status)) return run; // a late message of a finished run
@@ -128,7 +87,7 @@ export function reduceRun(run: RunState, msg: RunMessage, now: number): RunState
         const detail = `loading ${Object.keys(loadParts).join(' and ')}`;
         return { ...run, status: 'loading', detail, fraction, loadParts, elapsed };
       }
-      const status = msg.stage === 'training' ? 'training' : 'loading';
+      const status = STAGE_STATUS[msg.stage];
       return { ...run, status, detail: msg.detail, fraction: msg.fraction, elapsed };
     }
     case 'samples':
@@ -165,6 +124,14 @@ export function reduceRun(run: RunState, msg: RunMessage, now: number): RunState
         elapsed,
       };
     }
+    case 'poison':
+      return { ...run, poison: { summary: msg.summary, gallery: msg.gallery }, elapsed };
+    case 'sal': {
+      const sal = appendSal(run.sal, msg.row);
+      return sal ? { ...run, sal, elapsed } : run;
+    }
+    case 'filter-sal':
+      return run; // belongs to a drill-down job: see reduceFilter
     case 'done':
       return { ...run, status: 'done', detail: 'finished', fraction: 1, elapsed: msg.seconds };
     case 'cancelled':
@@ -194,21 +161,52 @@ export function applyRunMessage(
   return next === run ? runs : { ...runs, [msg.runId]: next };
 }
 
-/** The epoch the run is in or has last finished (0 before training starts). */
-export function currentEpoch(run: RunState): number {
-  const done = run.epochs[run.epochs.length - 1]?.epoch ?? 0;
-  return Math.max(done, run.progress?.epoch ?? 0);
+/** True while a drill-down may still receive messages. */
+export const isActiveFilter = (f: FilterSalState): boolean =>
+  f.status === 'queued' || f.status === 'running';
+
+/** Applies one message of a drill-down job; the same object when nothing changes. */
+export function reduceFilter(f: FilterSalState, msg: RunMessage): FilterSalState {
+  if (msg.runId !== f.jobId || !isActiveFilter(f)) return f;
+  switch (msg.type) {
+    case 'status':
+      return msg.stage === 'queued'
+        ? { ...f, status: 'queued', detail: 'waiting for the runs before it', fraction: 0 }
+        : { ...f, status: 'running', detail: msg.detail, fraction: msg.fraction };
+    case 'filter-sal':
+      return {
+        ...f,
+        status: 'running',
+        filters: msg.filters,
+        l0: msg.l0,
+        settings: msg.settings,
+        seconds: msg.seconds,
+        fraction: 1,
+      };
+    case 'done':
+      return f.filters
+        ? { ...f, status: 'done', detail: 'finished', fraction: 1 }
+        : { ...f, status: 'failed', error: 'the worker finished without sending filter values' };
+    case 'cancelled':
+      return { ...f, status: 'cancelled', detail: 'cancelled' };
+    case 'error':
+      return { ...f, status: 'failed', detail: 'failed', error: msg.message };
+    default:
+      return f;
+  }
 }
 
-/**
- * Seconds left until the run finishes, from the training speed (evaluation time excluded);
- * null before the first progress report or when the run is not training.
- */
-export function etaSeconds(run: RunState): number | null {
-  const p = run.progress;
-  if (run.status !== 'training' || !p || !(p.examplesPerSec > 0)) return null;
-  const perEpoch = run.config.trainSize;
-  const doneInEpoch = Math.min(perEpoch, p.step * run.config.batchSize);
-  const left = (run.config.epochs - p.epoch) * perEpoch + (perEpoch - doneInEpoch);
-  return left / p.examplesPerSec;
+/** Applies a drill-down message to the run that owns the drill-down `key`. */
+export function applyFilterMessage(
+  runs: Readonly<Record<string, RunState>>,
+  runId: string,
+  key: string,
+  msg: RunMessage,
+): Readonly<Record<string, RunState>> {
+  const run = runs[runId];
+  const f = run?.filters[key];
+  if (!run || !f) return runs;
+  const next = reduceFilter(f, msg);
+  if (next === f) return runs;
+  return { ...runs, [runId]: { ...run, filters: { ...run.filters, [key]: next } } };
 }

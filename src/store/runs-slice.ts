@@ -1,72 +1,160 @@
-/** The runs slice: every run of the session, the selected run, and start / cancel. */
+/** The runs slice: runs and experiments, start / cancel, and the per-filter drill-downs. */
 import type { StateCreator } from 'zustand';
 import { newRunId } from '../workers/client';
-import { firstConfigError } from './config-fields';
-import { applyRunMessage, createRun, isActiveStatus } from './run-reducer';
+import { planExperiment } from './experiment-plan';
+import { applyFilterMessage, applyRunMessage, isActiveFilter, isActiveStatus } from './run-reducer';
+import { filterKey, type FilterSalState } from './run-state';
 import type { All, RunsSlice, StoreDeps } from './types';
-import { TrainConfigSchema } from '../core/train-config';
 
 /** Creates the runs slice. */
 export const createRunsSlice =
   (deps: StoreDeps, now: () => number): StateCreator<All, [], [], RunsSlice> =>
-  (set, get) => ({
-    runs: {},
-    runOrder: [],
-    selectedRunId: null,
-    startError: null,
-    startRun: () => {
+  (set, get) => {
+    const makeId = (prefix: string) => deps.newId?.(prefix) ?? newRunId(prefix);
+
+    /** Cancels every active run and drill-down (the worker runs one job at a time). */
+    const cancelEverything = () => {
       const s = get();
-      const parsed = TrainConfigSchema.safeParse(s.config);
-      if (!parsed.success) {
-        const why = firstConfigError(s.config) ?? 'the settings are invalid';
-        set({ startError: `Cannot start: ${why}` });
-        return null;
+      for (const r of Object.values(s.runs)) {
+        if (isActiveStatus(r.status)) s.cancelRun(r.id);
+        for (const f of Object.values(r.filters)) if (isActiveFilter(f)) s.client?.cancel(f.jobId);
       }
-      const client = s.client;
-      if (!client) {
-        set({ startError: 'Cannot start: the lab worker is not running yet. Wait a moment.' });
-        return null;
-      }
-      // The worker trains one run at a time and cancels the old run itself; say so here too.
-      for (const r of Object.values(s.runs)) if (isActiveStatus(r.status)) get().cancelRun(r.id);
-      const id = deps.newId?.() ?? newRunId();
-      const run = createRun(
-        id,
-        s.runOrder.length + 1,
-        parsed.data,
-        s.backend?.chosen ?? null,
-        now(),
-      );
-      set((st) => ({
-        runs: { ...st.runs, [id]: run },
-        runOrder: [...st.runOrder, id],
-        selectedRunId: id,
-        startError: null,
-      }));
-      try {
-        client.train(parsed.data, (msg) => get().applyMessage(msg), id);
-      } catch (e) {
-        get().applyMessage({
-          type: 'error',
-          runId: id,
-          message: `Could not start: ${(e as Error).message}`,
+    };
+
+    return {
+      runs: {},
+      runOrder: [],
+      experiments: {},
+      experimentOrder: [],
+      selectedExperimentId: null,
+      focusedRunId: null,
+      filterView: null,
+      startError: null,
+      startExperiment: () => {
+        const s = get();
+        const plan = planExperiment({
+          settings: s,
+          experimentId: `exp-${s.experimentOrder.length + 1}`,
+          experimentIndex: s.experimentOrder.length + 1,
+          firstRunIndex: s.runOrder.length + 1,
+          newRunId: () => makeId('run'),
+          backend: s.backend?.chosen ?? null,
+          now: now(),
         });
-      }
-      return id;
-    },
-    cancelRun: (id) => {
-      const { runs, client } = get();
-      const run = runs[id];
-      if (!run || !isActiveStatus(run.status) || run.cancelRequested) return;
-      client?.cancel(id);
-      set((st) => ({ runs: { ...st.runs, [id]: { ...run, cancelRequested: true } } }));
-    },
-    applyMessage: (msg) => {
-      const runs = get().runs;
-      const next = applyRunMessage(runs, msg, now());
-      if (next !== runs) set({ runs: next });
-    },
-    selectRun: (id) => {
-      if (get().runs[id]) set({ selectedRunId: id });
-    },
-  });
+        if ('error' in plan) {
+          set({ startError: plan.error });
+          return null;
+        }
+        const client = s.client;
+        if (!client) {
+          set({ startError: 'Cannot start: the lab worker is not running yet. Wait a moment.' });
+          return null;
+        }
+        cancelEverything();
+        const { experiment, runs } = plan;
+        set((st) => ({
+          runs: { ...st.runs, ...Object.fromEntries(runs.map((r) => [r.id, r])) },
+          runOrder: [...st.runOrder, ...runs.map((r) => r.id)],
+          experiments: { ...st.experiments, [experiment.id]: experiment },
+          experimentOrder: [...st.experimentOrder, experiment.id],
+          selectedExperimentId: experiment.id,
+          focusedRunId: experiment.poisonedRunIds[0] ?? null,
+          filterView: null,
+          startError: null,
+        }));
+        for (const { runId, job } of plan.jobs) {
+          try {
+            client.train(job, (msg) => get().applyMessage(msg), runId);
+          } catch (e) {
+            const message = `Could not start: ${(e as Error).message}`;
+            get().applyMessage({ type: 'error', runId, message });
+          }
+        }
+        return experiment.id;
+      },
+      cancelExperiment: () => {
+        const s = get();
+        const exp = s.selectedExperimentId ? s.experiments[s.selectedExperimentId] : undefined;
+        if (!exp) return;
+        for (const id of [exp.cleanRunId, ...exp.poisonedRunIds]) s.cancelRun(id);
+      },
+      cancelRun: (id) => {
+        const { runs, client } = get();
+        const run = runs[id];
+        if (!run || !isActiveStatus(run.status) || run.cancelRequested) return;
+        client?.cancel(id);
+        set((st) => ({ runs: { ...st.runs, [id]: { ...run, cancelRequested: true } } }));
+      },
+      applyMessage: (msg) => {
+        const runs = get().runs;
+        const next = applyRunMessage(runs, msg, now());
+        if (next !== runs) set({ runs: next });
+      },
+      selectExperiment: (id) => {
+        const exp = get().experiments[id];
+        if (!exp) return;
+        set({
+          selectedExperimentId: id,
+          focusedRunId: exp.poisonedRunIds[0] ?? null,
+          filterView: null,
+        });
+      },
+      focusRun: (id) => {
+        const s = get();
+        const run = s.runs[id];
+        if (!run || run.method === null || run.experimentId !== s.selectedExperimentId) return;
+        set({ focusedRunId: id });
+      },
+      openFilterSal: (runId, layer, epoch) => {
+        const s = get();
+        const run = s.runs[runId];
+        if (!run) return false;
+        const key = filterKey(layer, epoch);
+        const view = { runId, layer, epoch };
+        const old = run.filters[key];
+        if (old && (old.status === 'done' || isActiveFilter(old))) {
+          set({ filterView: view });
+          return true;
+        }
+        const settings = run.salSettings;
+        const jobId = makeId('filters');
+        const fresh: FilterSalState = {
+          jobId,
+          layer,
+          epoch,
+          status: 'queued',
+          detail: 'waiting for the worker',
+          fraction: 0,
+          filters: null,
+          l0: null,
+          settings: settings ?? s.salSettings,
+          seconds: null,
+          error: null,
+        };
+        const why = !settings
+          ? 'SAL was off for this run, so it has no settings to drill down with.'
+          : !s.client
+            ? 'the lab worker is not running.'
+            : null;
+        const state = why ? { ...fresh, status: 'failed' as const, error: why } : fresh;
+        set((st) => ({
+          runs: { ...st.runs, [runId]: { ...run, filters: { ...run.filters, [key]: state } } },
+          filterView: view,
+        }));
+        if (why || !settings || !s.client) return false;
+        const onMessage = (msg: Parameters<All['applyMessage']>[0]) => {
+          const runs = get().runs;
+          const next = applyFilterMessage(runs, runId, key, msg);
+          if (next !== runs) set({ runs: next });
+        };
+        try {
+          s.client.filterSal({ sourceRunId: runId, layer, epoch, settings }, onMessage, jobId);
+        } catch (e) {
+          onMessage({ type: 'error', runId: jobId, message: (e as Error).message });
+          return false;
+        }
+        return true;
+      },
+      closeFilterSal: () => set({ filterView: null }),
+    };
+  };

@@ -1,13 +1,22 @@
 /** The store's slice interfaces and the dependencies injected into it. */
+import type { PoisonMethodId } from '../core/poison-types';
 import type { BackendPreference, BackendReport } from '../core/run-types';
+import type { SalSettings } from '../core/sal-types';
 import type { TrainConfig } from '../core/train-config';
-import type { RunMessage } from '../workers/client';
-import type { RunState } from './run-reducer';
+import type { RunMessage, TrainJob } from '../workers/client';
+import type { FilterSalCommand } from '../workers/protocol';
+import type { PoisonConfig } from './poison-config';
+import type { RunState } from './run-state';
 
 /** What the store needs of the worker client; `LabClient` fits, tests pass a fake. */
 export interface LabClientLike {
   init(backend: BackendPreference, dataUrl: string): void;
-  train(config: TrainConfig, onMessage: (msg: RunMessage) => void, runId?: string): string;
+  train(job: TrainJob, onMessage: (msg: RunMessage) => void, runId?: string): string;
+  filterSal(
+    job: Omit<FilterSalCommand, 'type' | 'runId'>,
+    onMessage: (msg: RunMessage) => void,
+    runId?: string,
+  ): string;
   cancel(runId: string): void;
 }
 
@@ -19,19 +28,35 @@ export interface StoreDeps {
   dataUrl?: string;
   /** Clock in milliseconds (tests pass a fake). */
   now?: () => number;
-  /** Run id factory (tests pass a deterministic one). */
-  newId?: () => string;
+  /** Run and job id factory (tests pass a deterministic one). */
+  newId?: (prefix: string) => string;
   /** Starting configuration (defaults to `defaultTrainConfig()`). */
   config?: TrainConfig;
+  /** Starting poison settings (defaults to `defaultPoisonConfig()`). */
+  poison?: PoisonConfig;
 }
 
-/** The configuration being edited and the backend the user asked for. */
+/** The settings being edited and the backend the user asked for. */
 export interface ConfigSlice {
   /** May hold invalid values while the user types; validated on start. */
   config: TrainConfig;
+  /** Toggled poison methods, their budgets, the shared ratio and seed. */
+  poison: PoisonConfig;
+  /** SAL after every epoch of every run (default on). */
+  salOn: boolean;
+  salSettings: SalSettings;
   backendPreference: BackendPreference;
   /** Merges `patch` into the configuration and clears a previous start error. */
   setConfig(patch: Partial<TrainConfig>): void;
+  /** Toggles a method on or off (`on` omitted: flips it). */
+  toggleMethod(method: PoisonMethodId, on?: boolean): void;
+  /** Sets a method's budget in its own norm (NaN while half typed). */
+  setMethodEps(method: PoisonMethodId, eps: number): void;
+  /** Sets the shared poison ratio (0..1) and / or seed. */
+  setPoison(patch: Partial<Pick<PoisonConfig, 'ratio' | 'seed'>>): void;
+  setSalOn(on: boolean): void;
+  setSalSettings(patch: Partial<SalSettings>): void;
+  /** Restores every default: training, poison and SAL settings. */
   resetConfig(): void;
   /**
    * Stores the preference and re-initialises the worker's backend. Refused (returns false)
@@ -40,25 +65,63 @@ export interface ConfigSlice {
   setBackendPreference(pref: BackendPreference): boolean;
 }
 
-/** All runs of the session, newest last; the selected one is shown in detail. */
+/** The clean run plus one poisoned run per toggled method, same TrainConfig and seed. */
+export interface Experiment {
+  id: string;
+  /** 1-based number in start order ("experiment #2"). */
+  index: number;
+  config: TrainConfig;
+  /** SAL settings shared by all its runs (null: SAL was off). */
+  sal: SalSettings | null;
+  cleanRunId: string;
+  /** One per toggled method, in method order. */
+  poisonedRunIds: string[];
+}
+
+/** Which drill-down the per-filter grid shows. */
+export interface FilterView {
+  runId: string;
+  layer: string;
+  epoch: number;
+}
+
+/** All runs and experiments of the session, newest last. */
 export interface RunsSlice {
   runs: Readonly<Record<string, RunState>>;
   /** Run ids in start order. */
   runOrder: readonly string[];
-  selectedRunId: string | null;
-  /** Why the last press of Train did not start a run (null when it did). */
+  experiments: Readonly<Record<string, Experiment>>;
+  experimentOrder: readonly string[];
+  /** The experiment the views show. */
+  selectedExperimentId: string | null;
+  /** The poisoned run compared with the clean run (heatmaps); null when there is none. */
+  focusedRunId: string | null;
+  /** The per-filter drill-down on screen. */
+  filterView: FilterView | null;
+  /** Why the last press of Train did not start (null when it did). */
   startError: string | null;
   /**
-   * Validates the configuration and starts a run with the client; the new run becomes the
-   * selected one and earlier runs are kept (an active one is cancelled: one run at a time).
-   * Returns the run id, or null with `startError` set.
+   * Validates the settings, cancels active runs and drill-downs, and queues the clean run
+   * first, then one poisoned run per toggled method (TAP / SEP attack the clean run). The
+   * new experiment becomes the selected one; earlier ones are kept. Returns its id, or null
+   * with `startError` set.
    */
-  startRun(): string | null;
+  startExperiment(): string | null;
+  /** Asks the worker to stop every active run of the selected experiment. */
+  cancelExperiment(): void;
   /** Asks the worker to stop a run; it turns 'cancelled' when the worker confirms. */
   cancelRun(id: string): void;
   /** Applies a worker message (pure reducer); unknown or finished runs are ignored. */
   applyMessage(msg: RunMessage): void;
-  selectRun(id: string): void;
+  selectExperiment(id: string): void;
+  /** Chooses the poisoned run compared with the clean run. */
+  focusRun(id: string): void;
+  /**
+   * Shows the per-filter SAL of `layer` after `epoch` of a run, asking the worker for it
+   * unless it is already there or on its way. Returns false (and says why) when impossible.
+   */
+  openFilterSal(runId: string, layer: string, epoch: number): boolean;
+  closeFilterSal(): void;
 }
 
 /** The worker connection, the backend it runs and errors not tied to a run. */

@@ -3,8 +3,10 @@
  * from a run the user has replaced are dropped instead of drawn.
  */
 import type { BackendPreference } from '../core/run-types';
-import type { TrainConfig } from '../core/train-config';
-import type { FromWorker, ToWorker } from './protocol';
+import type { FilterSalCommand, FromWorker, ToWorker, TrainCommand } from './protocol';
+
+/** What a training run needs besides its id. */
+export type TrainJob = Omit<TrainCommand, 'type' | 'runId'>;
 
 /** Messages that belong to a run. */
 export type RunMessage = Exclude<FromWorker, { type: 'ready' }> & { runId: string };
@@ -56,10 +58,24 @@ export class LabClient {
     this.send({ type: 'init', backend, dataUrl });
   }
 
-  /** Starts a run; `onMessage` receives only that run's messages. Returns its id. */
-  train(config: TrainConfig, onMessage: (msg: RunMessage) => void, runId = newRunId()): string {
+  /**
+   * Queues a training run (poison and SAL optional); `onMessage` receives only that run's
+   * messages. Returns its id.
+   */
+  train(job: TrainJob, onMessage: (msg: RunMessage) => void, runId = newRunId()): string {
     this.runs.set(runId, onMessage);
-    this.send({ type: 'train', runId, config });
+    this.send({ type: 'train', runId, ...job });
+    return runId;
+  }
+
+  /** Queues a per-filter SAL job on a finished run of this session. Returns its id. */
+  filterSal(
+    job: Omit<FilterSalCommand, 'type' | 'runId'>,
+    onMessage: (msg: RunMessage) => void,
+    runId = newRunId('filters'),
+  ): string {
+    this.runs.set(runId, onMessage);
+    this.send({ type: 'filter-sal', runId, ...job });
     return runId;
   }
 

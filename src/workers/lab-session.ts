@@ -1,13 +1,19 @@
 /**
  * The worker's state and command handling, free of `self` so Node tests can drive it: one
- * backend, cached data sets, at most one training run at a time (a new run cancels the old).
+ * backend, cached data sets, a queue that runs jobs (trainings, per-filter SAL) one at a time
+ * in arrival order, and the finished runs a later job may need (TAP/SEP surrogates, drill-down).
  */
 import type { ImageSet } from '../core/dataset';
-import type { DatasetName } from '../core/train-config';
 import type { BackendReport } from '../core/run-types';
+import type { DatasetName } from '../core/train-config';
+import type { WeightSnapshot } from '../core/weights';
+import { runExperiment, firstImages } from '../ml/experiment/run-experiment';
+import { toTensors } from '../ml/data/tensors';
+import type { ModelSpec } from '../ml/models/zoo';
+import { salPerFilter } from '../ml/sal/sal';
 import { CancelledError } from '../ml/train/train-loop';
-import { runTraining, sampleImages, selectRunData } from '../ml/train/run-training';
-import type { FromWorker, ToWorker } from './protocol';
+import { sampleImages, selectRunData } from '../ml/train/run-training';
+import type { FilterSalCommand, FromWorker, ToWorker, TrainCommand } from './protocol';
 
 /** Loads one split of a data set, reporting bytes loaded. */
 export type DataLoader = (
@@ -19,9 +25,21 @@ export type DataLoader = (
 /** Starts the backend for an init message. */
 export type BackendStarter = (msg: Extract<ToWorker, { type: 'init' }>) => Promise<BackendReport>;
 
+/** A finished run kept for later jobs. */
+interface RunRecord {
+  spec: ModelSpec;
+  checkpoints: WeightSnapshot[];
+  trainSet: ImageSet;
+}
+
+/** Finished runs kept in memory (oldest dropped first); their results live in the app too. */
+const MAX_RECORDS = 24;
+
 export class LabSession {
   private readonly cache = new Map<string, Promise<ImageSet>>();
-  private active: { runId: string; cancelled: boolean } | null = null;
+  private readonly cancelled = new Set<string>();
+  private readonly records = new Map<string, RunRecord>();
+  private queue: Promise<void> = Promise.resolve();
   private ready: Promise<BackendReport> | null = null;
 
   constructor(
@@ -31,25 +49,24 @@ export class LabSession {
   ) {}
 
   /** Handles one validated message; never throws (errors become 'error' messages). */
-  async handle(msg: ToWorker): Promise<void> {
+  handle(msg: ToWorker): Promise<void> {
     switch (msg.type) {
       case 'init':
-        this.ready = this.startBackend(msg);
-        try {
-          this.post({ type: 'ready', backend: await this.ready });
-        } catch (e) {
-          this.post({
-            type: 'error',
-            runId: null,
-            message: `No TF.js backend could start: ${(e as Error).message}`,
-          });
-        }
-        return;
+        return this.init(msg);
       case 'train':
-        return this.train(msg.runId, msg.config);
+      case 'filter-sal':
+        this.post({
+          type: 'status',
+          runId: msg.runId,
+          stage: 'queued',
+          detail: 'waiting for the jobs before it',
+          fraction: 0,
+        });
+        this.queue = this.queue.then(() => this.runJob(msg));
+        return this.queue;
       case 'cancel':
-        if (this.active?.runId === msg.runId) this.active.cancelled = true;
-        return;
+        this.cancelled.add(msg.runId);
+        return Promise.resolve();
       default: {
         const never: never = msg;
         this.post({
@@ -57,7 +74,21 @@ export class LabSession {
           runId: null,
           message: `unknown command ${JSON.stringify(never)}`,
         });
+        return Promise.resolve();
       }
+    }
+  }
+
+  private async init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+    this.ready = this.startBackend(msg);
+    try {
+      this.post({ type: 'ready', backend: await this.ready });
+    } catch (e) {
+      this.post({
+        type: 'error',
+        runId: null,
+        message: `No TF.js backend could start: ${(e as Error).message}`,
+      });
     }
   }
 
@@ -80,62 +111,131 @@ export class LabSession {
     return p;
   }
 
-  private async train(
-    runId: string,
-    config: Extract<ToWorker, { type: 'train' }>['config'],
-  ): Promise<void> {
-    if (this.active) this.active.cancelled = true;
-    const run = { runId, cancelled: false };
-    this.active = run;
+  private async runJob(msg: TrainCommand | FilterSalCommand): Promise<void> {
+    const { runId } = msg;
     const t0 = Date.now();
+    const shouldStop = () => this.cancelled.has(runId);
     try {
+      if (shouldStop()) throw new CancelledError();
       if (!this.ready) throw new Error('the worker was not initialised');
       await this.ready;
-      const [train, test] = await Promise.all([
-        this.data(config.dataset, 'train', runId),
-        this.data(config.dataset, 'test', runId),
-      ]);
-      if (run.cancelled) throw new CancelledError();
-      this.post({
-        type: 'status',
-        runId,
-        stage: 'preparing',
-        detail: 'choosing subsets',
-        fraction: 1,
-      });
-      const subsets = selectRunData(config, train, test);
-      const s = sampleImages(subsets.train, 4);
-      this.post({
-        type: 'samples',
-        runId,
-        samples: {
-          images: s.images,
-          labels: s.labels,
-          count: s.count,
-          height: s.height,
-          width: s.width,
-          channels: s.channels,
-          classNames: s.classNames,
-        },
-      });
-      this.post({
-        type: 'status',
-        runId,
-        stage: 'training',
-        detail: `${config.model} on ${config.trainSize} images`,
-        fraction: 0,
-      });
-      await runTraining(config, subsets, {
-        shouldStop: () => run.cancelled,
-        onProgress: (progress) => this.post({ type: 'progress', runId, progress }),
-        onEpoch: (metrics, checkpoint) => this.post({ type: 'epoch', runId, metrics, checkpoint }),
-      });
+      if (msg.type === 'train') await this.train(msg, shouldStop);
+      else await this.filterSal(msg, shouldStop);
       this.post({ type: 'done', runId, seconds: (Date.now() - t0) / 1000 });
     } catch (e) {
       if (e instanceof CancelledError) this.post({ type: 'cancelled', runId });
       else this.post({ type: 'error', runId, message: (e as Error).message });
     } finally {
-      if (this.active === run) this.active = null;
+      this.cancelled.delete(runId);
+    }
+  }
+
+  private async train(msg: TrainCommand, shouldStop: () => boolean): Promise<void> {
+    const { runId, config } = msg;
+    const [train, test] = await Promise.all([
+      this.data(config.dataset, 'train', runId),
+      this.data(config.dataset, 'test', runId),
+    ]);
+    if (shouldStop()) throw new CancelledError();
+    this.post({
+      type: 'status',
+      runId,
+      stage: 'preparing',
+      detail: 'choosing subsets',
+      fraction: 1,
+    });
+    const subsets = selectRunData(config, train, test);
+    const s = sampleImages(subsets.train, 4);
+    this.post({
+      type: 'samples',
+      runId,
+      samples: {
+        images: s.images,
+        labels: s.labels,
+        count: s.count,
+        height: s.height,
+        width: s.width,
+        channels: s.channels,
+        classNames: s.classNames,
+      },
+    });
+    const source = msg.surrogateRunId ? this.records.get(msg.surrogateRunId) : undefined;
+    if (msg.surrogateRunId && !source)
+      throw new Error(
+        `the clean run ${msg.surrogateRunId} is not in this session any more: train it again`,
+      );
+    const surrogate = source
+      ? {
+          spec: source.spec,
+          weights: source.checkpoints[source.checkpoints.length - 1]!,
+          checkpoints: source.checkpoints.slice(1),
+        }
+      : undefined;
+    const result = await runExperiment(
+      { config, poison: msg.poison, sal: msg.sal },
+      subsets,
+      {
+        shouldStop,
+        onProgress: (progress) => this.post({ type: 'progress', runId, progress }),
+        onEpoch: (metrics, checkpoint) =>
+          this.post({
+            type: 'epoch',
+            runId,
+            metrics,
+            checkpoint: { ...checkpoint, data: checkpoint.data.map((d) => d.slice()) },
+          }),
+        onStage: (stage, detail, fraction) =>
+          this.post({ type: 'status', runId, stage, detail, fraction }),
+        onPoison: (summary, gallery) => this.post({ type: 'poison', runId, summary, gallery }),
+        onSal: (row) => this.post({ type: 'sal', runId, row }),
+      },
+      surrogate ? { surrogate } : {},
+    );
+    this.records.set(runId, {
+      spec: result.spec,
+      checkpoints: result.checkpoints,
+      trainSet: result.trainSet,
+    });
+    while (this.records.size > MAX_RECORDS) this.records.delete(this.records.keys().next().value!);
+  }
+
+  private async filterSal(msg: FilterSalCommand, shouldStop: () => boolean): Promise<void> {
+    const rec = this.records.get(msg.sourceRunId);
+    if (!rec)
+      throw new Error(
+        `run ${msg.sourceRunId} is not in this session any more: train it again to drill down`,
+      );
+    const weights = rec.checkpoints[msg.epoch];
+    if (!weights)
+      throw new Error(`run ${msg.sourceRunId} has no checkpoint for epoch ${msg.epoch}`);
+    const t0 = Date.now();
+    const data = toTensors(firstImages(rec.trainSet, msg.settings.subsetSize));
+    try {
+      const r = await salPerFilter(rec.spec, weights, msg.layer, data, msg.settings, {
+        shouldStop,
+        onProgress: (done, total) =>
+          this.post({
+            type: 'status',
+            runId: msg.runId,
+            stage: 'sal',
+            detail: `per-filter SAL of ${msg.layer}, epoch ${msg.epoch}`,
+            fraction: done / total,
+          }),
+      });
+      this.post({
+        type: 'filter-sal',
+        runId: msg.runId,
+        sourceRunId: msg.sourceRunId,
+        layer: msg.layer,
+        epoch: msg.epoch,
+        l0: r.l0,
+        filters: r.filters,
+        settings: msg.settings,
+        seconds: (Date.now() - t0) / 1000,
+      });
+    } finally {
+      data.x.dispose();
+      data.y.dispose();
     }
   }
 }

@@ -13,11 +13,39 @@ import type {
 import { BACKENDS } from '../core/run-types';
 import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
 import type { WeightSnapshot } from '../core/weights';
+import { PoisonSettingsSchema, type PoisonSettings } from '../core/poison-types';
+import { SalSettingsSchema, type FilterSal, type SalSettings } from '../core/sal-types';
+import type { GallerySample, PoisonSummary, SalRow } from '../ml/experiment/run-experiment';
 
-/** App -> worker. */
+/** A training run: its settings, an optional poison, optional SAL after every epoch. */
+export interface TrainCommand {
+  type: 'train';
+  runId: string;
+  config: TrainConfig;
+  poison: PoisonSettings | null;
+  sal: SalSettings | null;
+  /** A finished clean run of this session whose model TAP / SEP attack. */
+  surrogateRunId: string | null;
+}
+
+/** Per-filter SAL of one layer at one epoch of a finished run (the drill-down). */
+export interface FilterSalCommand {
+  type: 'filter-sal';
+  runId: string;
+  sourceRunId: string;
+  layer: string;
+  epoch: number;
+  settings: SalSettings;
+}
+
+/**
+ * App -> worker. Trains and filter-SAL jobs run one at a time in arrival order; `cancel`
+ * stops the named job (running or queued).
+ */
 export type ToWorker =
   | { type: 'init'; backend: BackendPreference; dataUrl: string }
-  | { type: 'train'; runId: string; config: TrainConfig }
+  | TrainCommand
+  | FilterSalCommand
   | { type: 'cancel'; runId: string };
 
 /** A few images of the training subset for the sample grid (bytes, HWC). */
@@ -37,13 +65,26 @@ export type FromWorker =
   | {
       type: 'status';
       runId: string;
-      stage: 'loading-data' | 'preparing' | 'training';
+      stage: 'queued' | 'loading-data' | 'preparing' | 'poisoning' | 'training' | 'sal';
       detail: string;
       fraction: number;
     }
   | { type: 'samples'; runId: string; samples: SampleImages }
   | { type: 'progress'; runId: string; progress: StepProgress }
   | { type: 'epoch'; runId: string; metrics: EpochMetrics; checkpoint: WeightSnapshot }
+  | { type: 'poison'; runId: string; summary: PoisonSummary; gallery: GallerySample }
+  | { type: 'sal'; runId: string; row: SalRow }
+  | {
+      type: 'filter-sal';
+      runId: string;
+      sourceRunId: string;
+      layer: string;
+      epoch: number;
+      l0: number;
+      filters: FilterSal[];
+      settings: SalSettings;
+      seconds: number;
+    }
   | { type: 'done'; runId: string; seconds: number }
   | { type: 'cancelled'; runId: string }
   | { type: 'error'; runId: string | null; message: string };
@@ -54,7 +95,22 @@ const ToWorkerSchema = z.discriminatedUnion('type', [
     backend: z.enum(['auto', ...BACKENDS]),
     dataUrl: z.string(),
   }),
-  z.object({ type: z.literal('train'), runId: z.string().min(1), config: TrainConfigSchema }),
+  z.object({
+    type: z.literal('train'),
+    runId: z.string().min(1),
+    config: TrainConfigSchema,
+    poison: PoisonSettingsSchema.nullable(),
+    sal: SalSettingsSchema.nullable(),
+    surrogateRunId: z.string().min(1).nullable(),
+  }),
+  z.object({
+    type: z.literal('filter-sal'),
+    runId: z.string().min(1),
+    sourceRunId: z.string().min(1),
+    layer: z.string().min(1),
+    epoch: z.number().int().min(0),
+    settings: SalSettingsSchema,
+  }),
   z.object({ type: z.literal('cancel'), runId: z.string().min(1) }),
 ]);
 
@@ -75,6 +131,15 @@ export function transferablesOf(msg: FromWorker): ArrayBuffer[] {
       return [msg.samples.images.buffer as ArrayBuffer, msg.samples.labels.buffer as ArrayBuffer];
     case 'epoch':
       return msg.checkpoint.data.map((d) => d.buffer as ArrayBuffer);
+    case 'poison':
+      return [
+        msg.gallery.original,
+        msg.gallery.poisoned,
+        msg.gallery.perturbation,
+        msg.gallery.labels,
+      ].map((d) => d.buffer as ArrayBuffer);
+    case 'sal':
+    case 'filter-sal':
     case 'ready':
     case 'status':
     case 'progress':

@@ -58,7 +58,11 @@ export const firstScreenTests: BrowserTest[] = [
       await page.waitForTimeout(300);
       const lossInk = await inkedPixels(page, '[data-testid="loss-chart"] canvas');
       const accInk = await inkedPixels(page, '[data-testid="acc-chart"] canvas');
-      const sampleInk = await inkedPixels(page, '[data-testid="sample-grid"] canvas');
+      // The default experiment has a poisoned run: its gallery shows the training images.
+      const sampleInk = await inkedPixels(
+        page,
+        '[data-testid="poison-gallery"] canvas, [data-testid="sample-grid"] canvas',
+      );
       await ctx.shot(page, 'first-screen-trained');
       check(
         lossInk > lossInkBefore + 50,
@@ -69,6 +73,7 @@ export const firstScreenTests: BrowserTest[] = [
       const counter = (await page.getByTestId('epoch-counter').textContent()) ?? '';
       check(/1\s*\/\s*1/.test(counter), `epoch counter says "${counter}"`);
       check(/WEBGPU|WEBGL|WASM|CPU/.test(backend), `backend badge says "${backend}"`);
+      await badge.click(); // the backend details live in the badge's popover
       const notes =
         (await page
           .getByRole('region', { name: 'Compute backend' })

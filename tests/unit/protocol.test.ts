@@ -19,7 +19,7 @@ describe('worker protocol', () => {
   it('round-trips every command through structured clone and validation', () => {
     const msgs: ToWorker[] = [
       { type: 'init', backend: 'auto', dataUrl: 'http://localhost/data' },
-      { type: 'train', runId: 'r1', config },
+      { type: 'train', runId: 'r1', config, poison: null, sal: null, surrogateRunId: null },
       { type: 'cancel', runId: 'r1' },
     ];
     for (const m of msgs) expect(parseToWorker(structuredClone(m))).toEqual(m);
@@ -79,7 +79,14 @@ describe('lab session (the worker without `self`)', () => {
   it('init, train: ready, status, samples, progress, two epochs with checkpoints, done', async () => {
     const { s, out } = session();
     await s.handle({ type: 'init', backend: 'auto', dataUrl: '' });
-    await s.handle({ type: 'train', runId: 'a', config });
+    await s.handle({
+      type: 'train',
+      runId: 'a',
+      config,
+      poison: null,
+      sal: null,
+      surrogateRunId: null,
+    });
     const types = out.map((m) => m.type);
     expect(types[0]).toBe('ready');
     expect(types).toContain('samples');
@@ -102,33 +109,102 @@ describe('lab session (the worker without `self`)', () => {
     expect(samples.samples.count).toBe(40); // 4 per class
   });
 
-  it('cancel stops the run with a cancelled message; a new run cancels the old one', async () => {
+  it('jobs run one at a time in arrival order; cancel stops a running or a queued job', async () => {
     const { s, out } = session();
     await s.handle({ type: 'init', backend: 'auto', dataUrl: '' });
-    const first = s.handle({
-      type: 'train',
-      runId: 'a',
-      config: { ...config, trainSize: 2000, epochs: 5 },
-    });
+    const long = { ...config, trainSize: 2000, epochs: 5 };
+    const job = (runId: string, c = config) =>
+      s.handle({ type: 'train', runId, config: c, poison: null, sal: null, surrogateRunId: null });
+    const a = job('a', long);
+    const b = job('b', long);
+    const c = job('c');
     await new Promise((r) => setTimeout(r, 300));
     await s.handle({ type: 'cancel', runId: 'a' });
-    await first;
-    expect(out.filter((m) => 'runId' in m && m.runId === 'a').at(-1)?.type).toBe('cancelled');
-    const second = s.handle({
+    await s.handle({ type: 'cancel', runId: 'b' });
+    await Promise.all([a, b, c]);
+    const last = (id: string) => out.filter((m) => 'runId' in m && m.runId === id).at(-1)?.type;
+    expect(last('a')).toBe('cancelled');
+    expect(last('b')).toBe('cancelled');
+    expect(last('c')).toBe('done');
+    // b never trained: after its queued status it was cancelled before any progress
+    expect(out.some((m) => m.type === 'progress' && m.runId === 'b')).toBe(false);
+    const order = out
+      .filter((m) => m.type === 'done' || m.type === 'cancelled')
+      .map((m) => ('runId' in m ? m.runId : ''));
+    expect(order).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a poisoned run with SAL: poison gallery, one SAL row per epoch, then per-filter SAL', async () => {
+    const { s, out } = session();
+    await s.handle({ type: 'init', backend: 'auto', dataUrl: '' });
+    const sal = {
+      eps: 0.05,
+      lr: 0.1,
+      rounds: 1,
+      batchSize: 64,
+      subsetSize: 64,
+      l0Mode: 'inference' as const,
+    };
+    await s.handle({
       type: 'train',
-      runId: 'b',
-      config: { ...config, trainSize: 2000, epochs: 5 },
+      runId: 'p',
+      config,
+      poison: { method: 'random-class', eps: 0.1, ratio: 1, seed: 1 },
+      sal,
+      surrogateRunId: null,
     });
-    await new Promise((r) => setTimeout(r, 300));
-    const third = s.handle({ type: 'train', runId: 'c', config });
-    await Promise.all([second, third]);
-    expect(out.filter((m) => 'runId' in m && m.runId === 'b').at(-1)?.type).toBe('cancelled');
-    expect(out.filter((m) => 'runId' in m && m.runId === 'c').at(-1)?.type).toBe('done');
+    const poison = out.find((m) => m.type === 'poison');
+    if (poison?.type !== 'poison') throw new Error('no poison message');
+    expect(poison.summary.method).toBe('random-class');
+    expect(poison.summary.norms.linfMax).toBeLessThanOrEqual(0.1 + 1e-9);
+    expect(poison.gallery.count).toBe(20); // 2 per class
+    const rows = out.filter((m) => m.type === 'sal');
+    expect(rows).toHaveLength(2);
+    if (rows[0]?.type !== 'sal') throw new Error('no SAL');
+    expect(rows[0].row.layers).toEqual(['conv1', 'conv2', 'dense1']);
+    expect(rows[0].row.values.every((v) => v >= 0)).toBe(true);
+    await s.handle({
+      type: 'filter-sal',
+      runId: 'f',
+      sourceRunId: 'p',
+      layer: 'conv1',
+      epoch: 2,
+      settings: sal,
+    });
+    const f = out.find((m) => m.type === 'filter-sal');
+    if (f?.type !== 'filter-sal') throw new Error('no filter SAL');
+    expect(f.filters).toHaveLength(8);
+    expect(out.at(-1)).toMatchObject({ type: 'done', runId: 'f' });
+  });
+
+  it('TAP without a trained clean run fails with a message that says what to do', async () => {
+    const { s, out } = session();
+    await s.handle({ type: 'init', backend: 'auto', dataUrl: '' });
+    await s.handle({
+      type: 'train',
+      runId: 't',
+      config,
+      poison: { method: 'tap', eps: 0.1, ratio: 1, seed: 1 },
+      sal: null,
+      surrogateRunId: null,
+    });
+    expect(out.at(-1)).toMatchObject({
+      type: 'error',
+      runId: 't',
+      message: expect.stringMatching(/train the clean run first/),
+    });
   });
 
   it('a run before init fails with a message instead of hanging', async () => {
     const { s, out } = session();
-    await s.handle({ type: 'train', runId: 'x', config });
+    await s.handle({
+      type: 'train',
+      runId: 'x',
+      config,
+      poison: null,
+      sal: null,
+      surrogateRunId: null,
+    });
     expect(out.at(-1)).toEqual({
       type: 'error',
       runId: 'x',

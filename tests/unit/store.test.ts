@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EpochMetrics, StepProgress } from '../../src/core/run-types';
 import { defaultTrainConfig, type TrainConfig } from '../../src/core/train-config';
-import type { RunMessage } from '../../src/workers/client';
+import type { RunMessage, TrainJob } from '../../src/workers/client';
 import {
   applyRunMessage,
   createAppStore,
   etaSeconds,
   selectActiveRun,
-  selectSelectedRun,
+  selectCleanRun,
   type AppStore,
   type LabClientLike,
 } from '../../src/store';
@@ -23,8 +23,12 @@ class FakeClient implements LabClientLike {
   init(backend: string, dataUrl: string) {
     this.inits.push({ backend, dataUrl });
   }
-  train(config: TrainConfig, onMessage: (msg: RunMessage) => void, runId = 'fake') {
-    this.trains.push({ config, runId });
+  train(job: TrainJob, onMessage: (msg: RunMessage) => void, runId = 'fake') {
+    this.trains.push({ config: job.config, runId });
+    this.handlers.set(runId, onMessage);
+    return runId;
+  }
+  filterSal(_job: unknown, onMessage: (msg: RunMessage) => void, runId = 'fake-filters') {
     this.handlers.set(runId, onMessage);
     return runId;
   }
@@ -61,15 +65,23 @@ let clock: number;
 let ids: number;
 let store: AppStore;
 
+/** Starts an experiment and returns its clean run's id (null when refused). */
+function startRun(): string | null {
+  const id = store.getState().startExperiment();
+  return id ? (store.getState().experiments[id]?.cleanRunId ?? null) : null;
+}
+
 beforeEach(() => {
   client = new FakeClient();
   clock = 1000;
   ids = 0;
+  // No poison toggled: each experiment is one clean run, as on the first screen.
   store = createAppStore({
     client,
     now: () => clock,
     newId: () => `r${++ids}`,
     dataUrl: 'http://x/data',
+    poison: { methods: [], eps: {}, ratio: 1, seed: 1 },
   });
 });
 
@@ -180,9 +192,9 @@ describe('run reducer', () => {
 });
 
 describe('store', () => {
-  it('startRun calls the injected client with the current config and selects the new run', () => {
+  it('startExperiment calls the injected client with the current config and selects it', () => {
     store.getState().setConfig({ trainSize: 500, epochs: 1 });
-    const id = store.getState().startRun();
+    const id = startRun();
     expect(id).toBe('r1');
     expect(client.trains).toHaveLength(1);
     expect(client.trains[0]?.config).toEqual({
@@ -192,32 +204,32 @@ describe('store', () => {
     });
     expect(client.trains[0]?.runId).toBe('r1');
     const s = store.getState();
-    expect(s.selectedRunId).toBe('r1');
-    expect(selectSelectedRun(s)?.status).toBe('queued');
+    expect(s.selectedExperimentId).toBe('exp-1');
+    expect(selectCleanRun(s)?.status).toBe('queued');
     expect(selectActiveRun(s)?.id).toBe('r1');
   });
 
   it('routes the worker messages of a run through the reducer', () => {
-    const id = store.getState().startRun()!;
+    const id = startRun()!;
     clock = 3000;
     client.send({ type: 'status', runId: id, stage: 'training', detail: 'cnn-s', fraction: 0 });
     client.send({ type: 'progress', runId: id, progress: progress(1, 5, 1.2) });
     client.send({ type: 'epoch', runId: id, metrics: metrics(1), checkpoint });
-    let run = selectSelectedRun(store.getState())!;
+    let run = selectCleanRun(store.getState())!;
     expect(run.status).toBe('training');
     expect(run.epochs).toHaveLength(1);
     expect(run.elapsed).toBe(2);
     client.send({ type: 'done', runId: id, seconds: 4 });
-    run = selectSelectedRun(store.getState())!;
+    run = selectCleanRun(store.getState())!;
     expect(run.status).toBe('done');
     expect(selectActiveRun(store.getState())).toBeNull();
   });
 
-  it('a new run keeps the old runs, cancels an active one, and becomes the selected run', () => {
-    const first = store.getState().startRun()!;
+  it('a new experiment keeps the old runs, cancels an active one, and becomes the selected one', () => {
+    const first = startRun()!;
     client.send({ type: 'done', runId: first, seconds: 1 });
-    const second = store.getState().startRun()!;
-    const third = store.getState().startRun()!; // second is still queued: it gets cancelled
+    const second = startRun()!;
+    const third = startRun()!; // second is still queued: it gets cancelled
     expect(client.cancels).toEqual([second]);
     client.send({ type: 'cancelled', runId: second });
     const s = store.getState();
@@ -225,13 +237,13 @@ describe('store', () => {
     expect(s.runs[first]?.status).toBe('done');
     expect(s.runs[second]?.status).toBe('cancelled');
     expect(s.runs[third]?.index).toBe(3);
-    expect(s.selectedRunId).toBe(third);
-    store.getState().selectRun(first);
-    expect(store.getState().selectedRunId).toBe(first);
+    expect(selectCleanRun(s)?.id).toBe(third);
+    store.getState().selectExperiment('exp-1');
+    expect(selectCleanRun(store.getState())?.id).toBe(first);
   });
 
   it('ignores messages for unknown runs without changing the state', () => {
-    store.getState().startRun();
+    startRun();
     const before = store.getState().runs;
     store
       .getState()
@@ -240,7 +252,7 @@ describe('store', () => {
   });
 
   it('cancelRun asks the client once and the run turns cancelled when the worker confirms', () => {
-    const id = store.getState().startRun()!;
+    const id = startRun()!;
     store.getState().cancelRun(id);
     store.getState().cancelRun(id);
     expect(client.cancels).toEqual([id]);
@@ -253,7 +265,7 @@ describe('store', () => {
 
   it('an invalid configuration blocks the start with a message naming the field', () => {
     store.getState().setConfig({ lr: 0 });
-    expect(store.getState().startRun()).toBeNull();
+    expect(startRun()).toBeNull();
     expect(client.trains).toHaveLength(0);
     expect(store.getState().startError).toBe(
       'Cannot start: Learning rate: Enter a number above 0, at most 10.',
@@ -261,17 +273,17 @@ describe('store', () => {
     expect(store.getState().runOrder).toHaveLength(0);
     store.getState().setConfig({ lr: 0.05 });
     expect(store.getState().startError).toBeNull();
-    expect(store.getState().startRun()).not.toBeNull();
+    expect(startRun()).not.toBeNull();
   });
 
   it('refuses to start without a client', () => {
     const bare = createAppStore();
-    expect(bare.getState().startRun()).toBeNull();
+    expect(bare.getState().startExperiment()).toBeNull();
     expect(bare.getState().startError).toMatch(/worker is not running/);
   });
 
   it('a NaN loss error from the worker fails the run with its message', () => {
-    const id = store.getState().startRun()!;
+    const id = startRun()!;
     const message = 'Training diverged in epoch 1, step 3: the loss became NaN or infinite.';
     client.send({ type: 'error', runId: id, message });
     const run = store.getState().runs[id]!;
@@ -288,14 +300,14 @@ describe('store', () => {
     expect(store.getState().backendStatus).toBe('ready');
     expect(store.getState().setBackendPreference('cpu')).toBe(true);
     expect(c2.inits[1]).toEqual({ backend: 'cpu', dataUrl: 'http://host/data' });
-    const id = store.getState().startRun()!;
+    const id = startRun()!;
     expect(store.getState().runs[id]?.backend).toBe('wasm');
     expect(store.getState().setBackendPreference('webgl')).toBe(false);
     expect(c2.inits).toHaveLength(2);
   });
 
   it('a worker crash fails the active run and is listed', () => {
-    const id = store.getState().startRun()!;
+    const id = startRun()!;
     store.getState().workerError('The lab worker crashed: out of memory');
     expect(store.getState().workerErrors).toEqual(['The lab worker crashed: out of memory']);
     expect(store.getState().runs[id]?.status).toBe('failed');

@@ -1,7 +1,13 @@
 /** The command table: `salscape <name>` runs COMMANDS[name]. Add a command with one entry. */
 import type { Command } from '../command';
+import { poisonCommand } from './poison';
+import { salCommand } from './sal';
 import { trainCommand } from './train';
+import { udCommand } from './ud';
 
 export const COMMANDS: Record<string, Command> = {
   train: trainCommand,
+  poison: poisonCommand,
+  sal: salCommand,
+  ud: udCommand,
 };

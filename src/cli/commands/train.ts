@@ -3,15 +3,51 @@
  * Flags are checked here, before TensorFlow.js loads, so a bad command line fails fast.
  */
 import path from 'node:path';
-import { formatFlags, parseFlags, UsageError, type FlagTable } from '../args';
+import { APP_SAL_DEFAULTS, type SalSettings } from '../../core/sal-types';
+import type { PoisonSettings } from '../../core/poison-types';
+import { formatFlags, parseFlags, parseNumberFlag, UsageError, type FlagTable } from '../args';
 import type { CliIO, Command } from '../command';
 import { checkOutDir } from '../out-dir';
+import { methodTable, poisonSettingsFromFlags } from '../poison-flags';
+import {
+  SAL_TRAIN_FLAGS,
+  salSettingsFromFlags,
+  TRAIN_SAL_FLAG_OF,
+  type SalField,
+} from '../sal-flags';
 import { TRAIN_CONFIG_FLAGS, trainConfigFromFlags } from '../train-flags';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 
+const POISON_FLAGS = {
+  poison: {
+    type: 'string',
+    value: 'M',
+    help: 'train on the subset poisoned by method M (see salscape poison --help)',
+  },
+  eps: {
+    type: 'string',
+    value: 'E',
+    help: 'poison budget, e.g. 0.3 or 8/255 (default: the method\u2019s default for the data set)',
+  },
+  ratio: {
+    type: 'string',
+    value: 'R',
+    help: 'fraction of the training images poisoned, 0..1 or 0%..100%',
+    default: 1,
+  },
+  'poison-seed': { type: 'string', value: 'S', help: 'seed of the poison (default: --seed)' },
+  'surrogate-run': {
+    type: 'string',
+    value: 'DIR',
+    help: 'tap / sep: the clean run to attack (default: train it first, in-process)',
+  },
+} as const satisfies FlagTable;
+
 const FLAGS = {
   ...TRAIN_CONFIG_FLAGS,
+  ...POISON_FLAGS,
+  ...SAL_TRAIN_FLAGS,
   backend: { type: 'string', value: BACKENDS.join('|'), help: 'TF.js backend', default: 'wasm' },
   out: { type: 'string', value: 'DIR', help: 'output folder (required; created if missing)' },
   json: {
@@ -26,7 +62,8 @@ function usage(): string {
     '',
     'Trains a model of the zoo with seeded SGD on a class-balanced subset of a prepared data set',
     '(npm run prepare:data). Progress goes to stderr, one line per epoch. Writes:',
-    '  DIR/run.json                   {version, config, backend, metrics per epoch, seconds, createdAt}',
+    '  DIR/run.json                   {version, config, backend, metrics per epoch, seconds, createdAt,',
+    '                                  poison (with --poison), sal and salSeconds (with --sal)}',
     '  DIR/model/                     the final model, a standard TF.js layers model (model.json)',
     '  DIR/checkpoints/index.json     names, shapes and byte format of the checkpoints',
     '  DIR/checkpoints/epoch-NNN.bin  weights after epoch NNN (000 = initial), float32 little-endian',
@@ -34,8 +71,21 @@ function usage(): string {
     'Flags:',
     formatFlags(FLAGS),
     '',
+    'Poisoning (--poison M): the training subset is poisoned as "salscape poison --method M" would',
+    'with the same --dataset, --train-size, --seed (--poison-seed sets the poison\u2019s own seed), then',
+    'trained on. run.json gets "poison": {method, settings, norms (measured after quantisation),',
+    'report, seconds, poisonedCount}. tap and sep attack a trained clean model: --surrogate-run DIR,',
+    'or else the clean run of the same config is trained first (said on stderr). Methods:',
+    methodTable(),
+    '',
+    'SAL (--sal): after every epoch, the SAL of every conv and dense kernel on the first --sal-size',
+    'images of the run\u2019s own training set (the poisoned one when poisoned), L0 in inference mode.',
+    'run.json gets "sal": {settings, layers, values[epoch][layer], up, down, l0[epoch]}.',
+    '"salscape ud CLEAN POISONED" compares two such runs.',
+    '',
     'With --json, stdout is one line: {"testAcc","testLoss","trainAcc","trainLoss","epochs","seconds",',
-    '"examplesPerSec","backend","out"}.',
+    '"examplesPerSec","backend","out"}, plus "poison" {method, eps, ratio, seed, linfMax, l2Mean} and',
+    '"sal" {layers, last: the last epoch\u2019s values} when asked for.',
   ].join('\n');
 }
 
@@ -46,6 +96,44 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const config = trainConfigFromFlags(values);
+  let poison: PoisonSettings | null = null;
+  if (values.poison !== undefined) {
+    poison = poisonSettingsFromFlags(
+      {
+        method: { flag: 'poison', raw: values.poison },
+        ...(values.eps !== undefined ? { eps: { flag: 'eps', raw: values.eps } } : {}),
+        ...(values.ratio !== undefined ? { ratio: { flag: 'ratio', raw: values.ratio } } : {}),
+        seed:
+          values['poison-seed'] === undefined
+            ? { flag: 'seed', value: config.seed }
+            : {
+                flag: 'poison-seed',
+                value: parseNumberFlag('poison-seed', values['poison-seed']),
+              },
+      },
+      config.dataset,
+    );
+  } else {
+    for (const f of ['eps', 'ratio', 'poison-seed', 'surrogate-run'] as const) {
+      if (values[f] !== undefined)
+        throw new UsageError(`--${f} is a poison setting: add --poison M`);
+    }
+  }
+  if (values['surrogate-run'] !== undefined && values['surrogate-run'].trim() === '') {
+    throw new UsageError('--surrogate-run needs a folder');
+  }
+  const salRaw: Partial<Record<SalField, string>> = {};
+  for (const [field, flag] of Object.entries(TRAIN_SAL_FLAG_OF) as [SalField, string][]) {
+    const v = values[flag as keyof typeof values];
+    if (typeof v === 'string') salRaw[field] = v;
+  }
+  let sal: SalSettings | null = null;
+  if (values.sal) {
+    sal = salSettingsFromFlags(APP_SAL_DEFAULTS, salRaw, TRAIN_SAL_FLAG_OF);
+  } else {
+    const given = Object.keys(salRaw)[0] as SalField | undefined;
+    if (given) throw new UsageError(`--${TRAIN_SAL_FLAG_OF[given]} is a SAL setting: add --sal`);
+  }
   const backend = values.backend ?? 'wasm';
   if (!(BACKENDS as readonly string[]).includes(backend)) {
     throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}")`);
@@ -58,6 +146,9 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const { trainRun } = await import('../train-run');
   const summary = await trainRun({
     config,
+    poison,
+    sal,
+    ...(values['surrogate-run'] !== undefined ? { surrogateRun: values['surrogate-run'] } : {}),
     backend: backend as (typeof BACKENDS)[number],
     out,
     io,
@@ -75,7 +166,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
 
 /** The `train` entry of the command table. */
 export const trainCommand: Command = {
-  summary: 'train a zoo model; save metrics, per-epoch checkpoints and the model',
+  summary:
+    'train a zoo model, optionally poisoned and with per-epoch SAL; save metrics, checkpoints, model',
   usage,
   run,
 };

@@ -30,8 +30,11 @@ export interface TrainOptions extends SgdSettings {
   seed: number;
   /** Called at most every `progressMs` ms and at the end of each epoch. */
   onProgress?: (p: StepProgress) => void;
-  /** Called after each epoch with its metrics and checkpoint. */
-  onEpoch?: (m: EpochMetrics, checkpoint: WeightSnapshot) => void;
+  /**
+   * Called after each epoch with its metrics and checkpoint; training waits for a returned
+   * promise (per-epoch SAL runs there, between epochs).
+   */
+  onEpoch?: (m: EpochMetrics, checkpoint: WeightSnapshot) => void | Promise<void>;
   /** Polled between steps; when it returns true the run stops with a CancelledError. */
   shouldStop?: () => boolean;
   progressMs?: number;
@@ -156,7 +159,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
       const ckpt = await tensorsToSnapshot(names, weights);
       result.metrics.push(m);
       result.checkpoints.push(ckpt);
-      o.onEpoch?.(m, ckpt);
+      await o.onEpoch?.(m, ckpt);
     }
     return result;
   } finally {

@@ -1,0 +1,91 @@
+/**
+ * `run.json`, the record of one training run: its type and a reader that checks the parts the
+ * CLI relies on (config, SAL record) with messages naming the file. No TensorFlow.js here, so
+ * `salscape ud` starts fast.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { PoisonMethodId, PoisonNorms, PoisonReport } from '../core/poison-types';
+import type { ResolvedPoisonSettings } from '../core/poison-types';
+import type { EpochMetrics } from '../core/run-types';
+import { SalRecordSchema, type SalRecord } from '../core/sal-types';
+import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
+
+/** The `poison` field of run.json: what was done to the training set before training. */
+export interface RunPoison {
+  method: PoisonMethodId;
+  /** The settings used, every default filled in. */
+  settings: ResolvedPoisonSettings;
+  /** Measured after quantisation, over the poisoned images. */
+  norms: PoisonNorms;
+  report: PoisonReport;
+  /** Seconds the generation took. */
+  seconds: number;
+  poisonedCount: number;
+  /** Set for reduced versions (REM): what was reduced. */
+  reduced?: string;
+  /**
+   * TAP / SEP: the clean model attacked: the absolute path of the --surrogate-run folder, or
+   * "in-process" when the clean run of the same config was trained first.
+   */
+  surrogateRun?: string;
+}
+
+/** Contents of `run.json`. */
+export interface RunRecord {
+  version: 1;
+  config: TrainConfig;
+  /** The TF.js backend that ran the training. */
+  backend: string;
+  metrics: EpochMetrics[];
+  /**
+   * Wall-clock seconds of the run: training and per-epoch evaluation, plus poisoning and SAL
+   * when they were asked for.
+   */
+  seconds: number;
+  /** ISO 8601 time the run finished. */
+  createdAt: string;
+  /** Present when the run trained on a poisoned training set (`--poison`). */
+  poison?: RunPoison;
+  /** Present with `--sal`: SAL of every weight layer after every epoch. */
+  sal?: SalRecord;
+  /** With `--sal`: seconds SAL took after each epoch. */
+  salSeconds?: number[];
+}
+
+/**
+ * Reads `<dir>/run.json` and checks its config and (if present) SAL record; `what` names the
+ * argument in messages (e.g. "CLEAN_RUN_DIR"). Throws an Error saying what is wrong.
+ */
+export async function readRunRecord(dir: string, what: string): Promise<RunRecord> {
+  const info = await stat(dir).catch(() => null);
+  if (!info) throw new Error(`${what} ${dir} does not exist`);
+  if (!info.isDirectory()) throw new Error(`${what} ${dir} is not a folder`);
+  const file = path.join(dir, 'run.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') {
+      throw new Error(`${what} ${dir} has no run.json (not a finished run of salscape train)`);
+    }
+    throw new Error(`${file}: ${err.message}`);
+  }
+  if (!json || typeof json !== 'object') throw new Error(`${file}: not a JSON object`);
+  const rec = json as Partial<RunRecord> & Record<string, unknown>;
+  if (rec.version !== 1) throw new Error(`${file}: unknown version ${String(rec.version)}`);
+  const config = TrainConfigSchema.safeParse(rec.config);
+  if (!config.success) {
+    const issue = config.error.issues[0];
+    throw new Error(`${file}: config.${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  if (rec.sal !== undefined) {
+    const sal = SalRecordSchema.safeParse(rec.sal);
+    if (!sal.success) {
+      const issue = sal.error.issues[0];
+      throw new Error(`${file}: sal.${issue?.path.join('.')}: ${issue?.message}`);
+    }
+  }
+  return rec as RunRecord;
+}

@@ -1,0 +1,169 @@
+/**
+ * Poisons and learnability: train a clean run and two poisoned runs with SAL on, then check
+ * the gallery, both SAL heatmaps (WebGL), a UD value or "undefined", and the per-filter
+ * drill-down; screenshots poison-sal-*.png.
+ */
+import type { Locator, Page } from 'playwright-core';
+import { check, type BrowserTest } from './harness';
+
+/**
+ * Counts drawn pixels of the WebGL canvas inside `el` (opaque and not white): the heatmaps
+ * keep their drawing buffer, so it can be copied onto a 2D canvas and read.
+ */
+async function inkOf(el: Locator): Promise<number> {
+  return el.locator('canvas').evaluate((c) => {
+    const src = c as HTMLCanvasElement;
+    const t = document.createElement('canvas');
+    t.width = src.width;
+    t.height = src.height;
+    const ctx = t.getContext('2d');
+    if (!ctx || t.width === 0 || t.height === 0) return 0;
+    ctx.drawImage(src, 0, 0);
+    const d = ctx.getImageData(0, 0, t.width, t.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4)
+      if (d[i + 3]! > 200 && d[i]! + d[i + 1]! + d[i + 2]! < 700) ink++;
+    return ink;
+  });
+}
+
+/** Counts pixels of 2D canvases under `selector` that differ from their most common colour. */
+async function canvasInk(page: Page, selector: string): Promise<number> {
+  return page.$$eval(selector, (canvases) =>
+    canvases.reduce((sum, el) => {
+      const c = el as HTMLCanvasElement;
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) return sum;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      const counts = new Map<number, number>();
+      for (let i = 0; i < d.length; i += 4) {
+        const k = (d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      return sum + d.length / 4 - Math.max(...counts.values());
+    }, 0),
+  );
+}
+
+async function fill(page: Page, testId: string, value: string): Promise<void> {
+  await page.getByTestId(testId).fill(value);
+}
+
+export const poisonSalTests: BrowserTest[] = [
+  {
+    name: 'two poisons train next to the clean run: gallery, SAL heatmaps, UD and per-filter SAL',
+    async run(ctx) {
+      const page = await ctx.newPage();
+      await page.waitForFunction(
+        () =>
+          /WEBGPU|WEBGL|WASM|CPU/.test(
+            document.querySelector('[data-testid="backend-badge"]')?.textContent ?? '',
+          ),
+        null,
+        { timeout: 60_000 },
+      );
+      await fill(page, 'cfg-trainSize', '600');
+      await fill(page, 'cfg-testSize', '200');
+      await fill(page, 'cfg-epochs', '2');
+      await page.getByTestId('cfg-model').selectOption('cnn-s');
+      await page.getByTestId('poison-random-class').check();
+      await page.getByTestId('poison-lsp').check();
+      // A typed budget (LSP at 3x the reference L2 norm, 3 * 28 * 6/255) travels to the worker.
+      await fill(page, 'eps-lsp', '1.98');
+      await page.getByTestId('sal-on').check();
+      await page.locator('.sal-settings summary').click();
+      await fill(page, 'sal-rounds', '1');
+      await fill(page, 'sal-subsetSize', '128');
+      await ctx.shot(page, 'poison-sal-configured');
+      await page.getByTestId('train-button').click();
+      await page.waitForSelector('[data-testid="run-line"]', { timeout: 10_000 });
+      const lines = await page.getByTestId('run-line').count();
+      check(lines === 3, `expected 3 runs (clean + 2 poisons), saw ${lines}`);
+      // Live: a UD card says "running" at some point before the end (the poisoned run trains).
+      await page.waitForSelector('[data-testid="ud-card"][data-state="running"]', {
+        timeout: 240_000,
+      });
+      await ctx.shot(page, 'poison-sal-live');
+      await page.waitForSelector(
+        ['done', 'failed', 'cancelled']
+          .map((st) => `[data-testid="run-status"][data-state="${st}"]`)
+          .join(', '),
+        { timeout: 300_000 },
+      );
+      const lineTexts = await page.getByTestId('run-line').allTextContents();
+      const states = await page
+        .getByTestId('run-line')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+      check(
+        states.every((s) => s === 'done'),
+        `not every run finished: ${lineTexts.join(' | ')}`,
+      );
+      await page.waitForTimeout(400);
+
+      const strips = await page.locator('[data-testid="poison-gallery"] .strip canvas').count();
+      check(strips === 2, `expected 2 gallery strips, saw ${strips}`);
+      const galleryInk = await canvasInk(page, '[data-testid="poison-gallery"] canvas');
+      check(galleryInk > 2000, `the poison gallery is blank (ink ${galleryInk})`);
+      const galleryText = (await page.getByTestId('poison-gallery').textContent()) ?? '';
+      check(/L∞ max/.test(galleryText) && /mean L2/.test(galleryText), 'gallery lacks the norms');
+      check(/×\d/.test(galleryText), 'gallery does not state the amplification');
+      check(/L2 1\.98/.test(galleryText), 'the typed LSP budget is not shown in the gallery');
+
+      const maps = page.getByTestId('sal-heatmap');
+      check((await maps.count()) === 2, `expected 2 SAL heatmaps, saw ${await maps.count()}`);
+      for (let i = 0; i < 2; i++) {
+        const ink = await inkOf(maps.nth(i).locator('.heatmap-box'));
+        check(ink > 300, `SAL heatmap ${i + 1} is blank (ink ${ink})`);
+      }
+      const departure = (await page.getByTestId('sal-departure').textContent()) ?? '';
+      check(/inference mode/.test(departure), `L0 departure not shown: "${departure}"`);
+
+      const cards = page.getByTestId('ud-card');
+      check((await cards.count()) === 2, `expected 2 UD cards, saw ${await cards.count()}`);
+      for (let i = 0; i < 2; i++) {
+        const v = (await cards.nth(i).getByTestId('ud-value').textContent()) ?? '';
+        check(/\d\.\d\d|undefined/.test(v), `UD card ${i + 1} shows "${v}"`);
+        const text = (await cards.nth(i).textContent()) ?? '';
+        check(/#LP clean/.test(text) && /β/.test(text), `UD card ${i + 1} lacks #LP / beta`);
+        check(/3 weight layers/.test(text), `UD card ${i + 1} lacks the cnn-s note`);
+        if (i === 0)
+          check(
+            /UD (<|>|=) 1|undefined/.test(text) && /SAL: eps/.test(text),
+            `the compared run's card lacks its explanation or settings: "${text}"`,
+          );
+      }
+      await ctx.shot(page, 'poison-sal-done');
+
+      // Hover a cell of the poisoned heatmap: the tip names the value and the settings.
+      const box = maps.nth(1).locator('.heatmap-box');
+      const bb = (await box.boundingBox())!;
+      await page.mouse.move(bb.x + bb.width * 0.75, bb.y + bb.height * 0.5);
+      const tip = (await page.locator('.heatmap-tip').textContent({ timeout: 5_000 })) ?? '';
+      check(
+        /SAL [\d.]+ \(up/.test(tip) && /1 round/.test(tip) && /epoch 2/.test(tip),
+        `tip: ${tip}`,
+      );
+      await ctx.shot(page, 'poison-sal-hover');
+
+      // Click it: the per-filter grid of that layer and epoch.
+      await page.mouse.click(bb.x + bb.width * 0.75, bb.y + bb.height * 0.5);
+      await page.waitForSelector('[data-testid="filter-grid"]', { timeout: 10_000 });
+      await page.waitForSelector('[data-testid="filter-grid"][data-state="done"]', {
+        timeout: 180_000,
+      });
+      await page.waitForTimeout(300);
+      const grid = page.getByTestId('filter-grid');
+      const gridInk = await inkOf(grid.locator('.heatmap-box'));
+      check(gridInk > 100, `the per-filter grid is blank (ink ${gridInk})`);
+      await grid.scrollIntoViewIfNeeded();
+      const gb = (await grid.locator('.heatmap-box').boundingBox())!;
+      await page.mouse.move(gb.x + 5, gb.y + gb.height / 2);
+      const ftip = (await page.locator('.heatmap-tip').textContent({ timeout: 5_000 })) ?? '';
+      check(/^filter 0: SAL [\d.e-]+ \(up/.test(ftip), `filter tip: ${ftip}`);
+      await page.mouse.move(5, 400); // away from the heatmaps: no hover tip in the shot
+      await grid.scrollIntoViewIfNeeded();
+      await ctx.shot(page, 'poison-sal-filters');
+      await page.close();
+    },
+  },
+];
