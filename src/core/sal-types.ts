@@ -37,8 +37,8 @@ export const PAPER_SAL_SETTINGS: Readonly<SalSettings> = {
 /**
  * App defaults for SAL after every epoch: the paper's eps and lr, 3 rounds on 256 images in
  * batches of 128. That keeps the 2 SGD steps per round of the PyTorch reference in issue 5
- * (512 images, batch 256, 3 rounds) at half the cost. Measured with `npx tsx
- * scripts/bench-sal.ts` (WASM, Node, 2 cores, 2,000-image runs): all layers of vgg-s in about
+ * (512 images, batch 256, 3 rounds) at half the cost. Measured with `npm run bench:sal`
+ * (WASM, Node, 2 cores, 2,000-image runs): all layers of vgg-s in about
  * 4.7 s per epoch (the 512-image reference: 9.2 s), cnn-s in about 0.6 s. On a trained vgg-s
  * the SAL values stayed within about 10% of the 512-image ones, while 256 images at batch 256
  * (one step per round) left the copies short of the radius and the deep layers' SAL 2-3x lower.
