@@ -8,12 +8,19 @@
  *   npm run bench:poisons -- --quick            # MNIST, 6 methods, 3 epochs
  *   npm run bench:poisons -- --datasets fashion --models vgg-s --methods em,em-class
  *   npm run bench:poisons -- --methods em,lsp --eps em=0.1:0.3,lsp=5.93   # budgets to try
+ *   npm run bench:poisons -- --quick --defences jpeg,cutout   # defences to measure (none: skip)
  *
  * Settings (issue 4): 2,000 training images, 1,000 test, SGD lr 0.05, momentum 0.9, batch 32,
  * weight decay 5e-4, 6 epochs, seed 1, WASM backend. The poisoned set of a method is made once
  * per data set and budget and trained on by every model. EM / REM train their own cnn-s
  * surrogate (the method's default); TAP and SEP attack the clean cnn-s run of the same subset
  * (SEP: its epoch checkpoints), for both models.
+ *
+ * Defences (issue 4): the clean set and the EM (em-class) and LSP sets at their default budgets
+ * are trained on again under each defence (applied to every run alike, as in the app); the
+ * defended rows print in a second table with the change from the undefended run. --quick runs
+ * jpeg, bitdepth, blur, cutout and mixup; the full run adds PGD adversarial training (costly).
+ * grayscale is left out by default: the data sets are grey, so it changes nothing.
  *
  * Resumable: every finished (data set, poison, budget, model) cell is saved at once; a rerun with
  * the same settings skips saved cells (--fresh starts over). Rows print as they finish.
@@ -47,6 +54,14 @@ import {
 } from '../../src/core/train-config';
 import { selectBackendNode } from '../../src/ml/engine/backend';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
+import {
+  DEFENCE_IDS,
+  defaultDefence,
+  describeDefence,
+  type DefenceId,
+} from '../../src/core/defence-types';
+import { nodeJpegCodec } from '../../src/ml/defences/jpeg-node';
+import { runExperiment } from '../../src/ml/experiment/run-experiment';
 import { getPoison, type SurrogateModel } from '../../src/ml/poisons';
 import { runTraining, selectRunData } from '../../src/ml/train/run-training';
 
@@ -67,11 +82,20 @@ const FLAGS = {
     value: 'm=a:b,...',
     help: 'budgets per method instead of its default and 8/255, e.g. em=0.1:8/255',
   },
+  defences: {
+    type: 'string',
+    value: 'a,b',
+    help: 'defences for clean, em-class and lsp (default jpeg,bitdepth,blur,cutout,mixup; full run adds adv; none: skip)',
+  },
   fresh: { type: 'boolean', help: 'ignore saved results and start over' },
   out: { type: 'string', value: 'FILE', help: 'results file (default bench-results/poisons.json)' },
 } as const satisfies FlagTable;
 
 const QUICK_METHODS: PoisonMethodId[] = ['random', 'random-class', 'lsp', 'ops', 'em-class', 'tap'];
+const QUICK_DEFENCES: DefenceId[] = ['jpeg', 'bitdepth', 'blur', 'cutout', 'mixup'];
+const FULL_DEFENCES: DefenceId[] = [...QUICK_DEFENCES, 'adv'];
+/** The poisons measured under defences (at their default budgets), next to clean. */
+const DEFENDED_METHODS: PoisonMethodId[] = ['em-class', 'lsp'];
 
 /** One trained model on one (poisoned) set. */
 interface ModelResult {
@@ -94,6 +118,8 @@ interface Cell {
   l0Mean: number;
   /** EM / REM: why and when the min-min loop stopped. */
   stop?: string;
+  /** The defence trained under (its default settings), absent for undefended cells. */
+  defence?: DefenceId;
   models: Partial<Record<ModelName, ModelResult>>;
 }
 
@@ -180,6 +206,12 @@ async function main(): Promise<void> {
     seed: intFlag('seed', values.seed, 1, 0),
   };
   const epsOverrides = parseEpsOverrides(values.eps);
+  const defenceIds =
+    values.defences?.trim() === 'none'
+      ? []
+      : list(values.defences, DEFENCE_IDS, 'defences', quick ? QUICK_DEFENCES : FULL_DEFENCES);
+  // Only the poisons this run measures undefended, so every defended row has its baseline.
+  const defendedMethods = DEFENDED_METHODS.filter((m) => methods.includes(m));
   const outFile = path.resolve(
     ROOT,
     values.out ?? path.join('bench-results', quick ? 'poisons-quick.json' : 'poisons.json'),
@@ -215,27 +247,31 @@ async function main(): Promise<void> {
     writeFileSync(outFile, `${JSON.stringify(file, null, 2)}\n`);
   };
   // A saved cell counts only for the same budget value (a changed default is measured anew).
-  const cellOf = (dataset: DatasetId, method: Cell['method'], budget: string, eps: number | null) =>
+  const cellOf = (
+    dataset: DatasetId,
+    method: Cell['method'],
+    budget: string,
+    eps: number | null,
+    defence?: DefenceId,
+  ) =>
     cells.find(
       (c) =>
         c.dataset === dataset &&
+        c.defence === defence &&
         c.method === method &&
         c.budget === budget &&
         (c.eps === eps || (c.eps !== null && eps !== null && Math.abs(c.eps - eps) < 1e-12)),
     );
 
-  const defences = ['defences', 'defenses', 'defence', 'defense'].find((d) =>
-    existsSync(path.join(ROOT, 'src/ml', d)),
-  );
   log(
     `bench:poisons on ${report.chosen}: ${datasets.join(', ')}; models ${models.join(', ')}; ` +
       `${base.trainSize} train / ${base.testSize} test images, ${base.epochs} epochs, lr ${base.lr}, ` +
       `momentum ${base.momentum}, batch ${base.batchSize}, weight decay ${base.weightDecay}, seed ${base.seed}`,
   );
   log(
-    defences
-      ? `defences: src/ml/${defences} exists but this bench does not run it yet (EM and LSP under each defence are not measured)`
-      : 'defences: not built yet (no defence module in src/ml), so EM and LSP are not measured under defences',
+    defenceIds.length > 0
+      ? `defences: ${defenceIds.map((d) => describeDefence(defaultDefence(d))).join('; ')} on clean${defendedMethods.map((m) => `, ${m}`).join('')} (default budgets)`
+      : 'defences: none (--defences none)',
   );
   const t0 = performance.now();
 
@@ -246,6 +282,8 @@ async function main(): Promise<void> {
     ]);
     const data = selectRunData({ ...base, dataset }, train, test);
     let surrogate: SurrogateModel | null = null;
+    /** Poisoned training sets at default budgets, kept for the defence rows. */
+    const defaultSets = new Map<PoisonMethodId, ImageSet>();
 
     const trainOne = async (model: ModelName, set: ImageSet): Promise<ModelResult> => {
       const s0 = performance.now();
@@ -325,6 +363,7 @@ async function main(): Promise<void> {
             },
           },
         );
+        if (budget === 'default') defaultSets.set(method, gen.poisoned);
         const rep = gen.report;
         const cell: Cell = saved ?? {
           dataset,
@@ -355,11 +394,71 @@ async function main(): Promise<void> {
         }
       }
     }
+
+    // Defences: clean and the EM / LSP sets at their default budgets, each defence alike.
+    for (const defenceId of defenceIds) {
+      const defence = defaultDefence(defenceId);
+      for (const method of ['clean', ...defendedMethods] as const) {
+        const eps = method === 'clean' ? null : POISON_METHODS[method].defaultEps[dataset];
+        const budget = method === 'clean' ? '-' : 'default';
+        const saved = cellOf(dataset, method, budget, eps, defenceId);
+        const missing = models.filter((m) => !saved?.models[m]);
+        if (saved && missing.length === 0) continue;
+        let set = method === 'clean' ? data.train : defaultSets.get(method);
+        let gen: Awaited<ReturnType<ReturnType<typeof getPoison>['generate']>> | null = null;
+        if (!set && method !== 'clean') {
+          gen = await getPoison(method).generate(data.train, {
+            method,
+            eps: eps!,
+            ratio: 1,
+            seed: base.seed,
+          });
+          set = gen.poisoned;
+          defaultSets.set(method, set);
+        }
+        const cell: Cell = saved ?? {
+          dataset,
+          method,
+          budget,
+          eps,
+          norm: method === 'clean' ? '-' : POISON_METHODS[method].norm,
+          genSeconds: gen?.seconds ?? 0,
+          linfMax: gen?.norms.linfMax ?? 0,
+          l2Mean: gen?.norms.l2Mean ?? 0,
+          l0Mean: gen?.norms.l0Mean ?? 0,
+          defence: defenceId,
+          models: {},
+        };
+        if (!saved) cells.push(cell);
+        for (const model of missing) {
+          const s0 = performance.now();
+          const r = await runExperiment(
+            { config: { ...base, dataset, model }, poison: null, sal: null, defence },
+            { train: set!, test: data.test },
+            {},
+            { jpeg: nodeJpegCodec },
+          );
+          const last = r.metrics[r.metrics.length - 1]!;
+          cell.models[model] = {
+            testAcc: last.testAcc,
+            trainAcc: last.trainAcc,
+            seconds: (performance.now() - s0) / 1000,
+          };
+          save();
+          const undefended = cellOf(dataset, method, budget, eps)?.models[model]?.testAcc;
+          log(
+            `${dataset} ${method} under ${describeDefence(defence)} ${model}: test acc ` +
+              `${f3(cell.models[model]!.testAcc)} (undefended ${f3(undefended)}, ${cell.models[model]!.seconds.toFixed(0)} s)`,
+          );
+        }
+      }
+    }
   }
 
   // The table: one row per (data set, poison, budget); accuracy per model with its drop.
   // A saved default-budget cell from before a default changed is not the default any more.
   const shown = (c: Cell) =>
+    c.defence === undefined &&
     datasets.includes(c.dataset) &&
     (c.method === 'clean' ||
       (methods.includes(c.method) &&
@@ -412,11 +511,43 @@ async function main(): Promise<void> {
         stops.map((c) => `${c.dataset} ${c.method} ${c.budget}: ${c.stop}`).join('; '),
     );
   }
-  log(
-    defences
-      ? `defences: src/ml/${defences} exists, not run by this bench yet`
-      : 'defences: not built yet',
-  );
+  // Defended rows: accuracy per model with the change from the undefended run of the same set.
+  const drows: string[][] = [];
+  for (const dataset of datasets)
+    for (const defenceId of defenceIds)
+      for (const method of ['clean', ...defendedMethods] as const) {
+        const eps = method === 'clean' ? null : POISON_METHODS[method].defaultEps[dataset];
+        const budget = method === 'clean' ? '-' : 'default';
+        const c = cellOf(dataset, method, budget, eps, defenceId);
+        if (!c) continue;
+        const plain = cellOf(dataset, method, budget, eps);
+        drows.push([
+          dataset,
+          describeDefence(defaultDefence(defenceId)),
+          method,
+          ...models.map((m) => {
+            const a = c.models[m]?.testAcc;
+            const b = plain?.models[m]?.testAcc;
+            if (a === undefined) return '-';
+            if (b === undefined) return f3(a);
+            const d = Math.round((a - b) * 100) / 100;
+            return `${f3(a)} (${d > 0 ? '+' : d < 0 ? '-' : '\u00b1'}${Math.abs(d).toFixed(2)})`;
+          }),
+        ]);
+      }
+  if (drows.length > 0) {
+    log(
+      `\nUnder defences (default settings, applied to the training of every run alike): clean test ` +
+        `accuracy; in brackets the change from the same training set undefended.`,
+    );
+    log(
+      markdownTable(
+        ['data', 'defence', 'trained on', ...models],
+        drows,
+        models.map((_, i) => 3 + i),
+      ),
+    );
+  }
   log(
     `\n${((performance.now() - t0) / 60000).toFixed(1)} min this session; results in ${path.relative(ROOT, outFile)}`,
   );

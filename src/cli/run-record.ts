@@ -9,6 +9,7 @@ import type { PoisonMethodId, PoisonNorms, PoisonReport } from '../core/poison-t
 import type { ResolvedPoisonSettings } from '../core/poison-types';
 import type { EpochMetrics } from '../core/run-types';
 import { SalRecordSchema, type SalRecord } from '../core/sal-types';
+import type { DefenceSummary } from '../ml/experiment/run-experiment';
 import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
 
 /** The `poison` field of run.json: what was done to the training set before training. */
@@ -47,6 +48,8 @@ export interface RunRecord {
   createdAt: string;
   /** Present when the run trained on a poisoned training set (`--poison`). */
   poison?: RunPoison;
+  /** Present with `--defence`: the defence the training used (after the poison). */
+  defence?: DefenceSummary;
   /** Present with `--sal`: SAL of every weight layer after every epoch. */
   sal?: SalRecord;
   /** With `--sal`: seconds SAL took after each epoch. */

@@ -4,6 +4,7 @@
  * them), training with progress on stderr, and the run's files.
  */
 import '../ml/engine/tf-setup';
+import type { DefenceSettings } from '../core/defence-types';
 import { POISON_METHODS, type PoisonSettings } from '../core/poison-types';
 import type { EpochMetrics, StepProgress } from '../core/run-types';
 import { SAL_L0_DEPARTURE, type SalSettings } from '../core/sal-types';
@@ -11,6 +12,7 @@ import type { TrainConfig } from '../core/train-config';
 import { selectBackendNode } from '../ml/engine/backend';
 import { loadDatasetNode } from '../ml/data/load-node';
 import { runExperiment, type SalRow } from '../ml/experiment/run-experiment';
+import { nodeJpegCodec } from '../ml/defences/jpeg-node';
 import { selectRunData } from '../ml/train/run-training';
 import { UsageError } from './args';
 import type { CliIO } from './command';
@@ -44,6 +46,8 @@ export interface TrainSummary {
     linfMax: number;
     l2Mean: number;
   };
+  /** With --defence: the defence in words, e.g. "JPEG q10". */
+  defence?: string;
   /** With --sal: the layers and the last epoch's SAL values. */
   sal?: { layers: string[]; last: number[] };
 }
@@ -76,6 +80,7 @@ function progressLine(p: StepProgress): string {
 export async function trainRun(o: {
   config: TrainConfig;
   poison?: PoisonSettings | null;
+  defence?: DefenceSettings | null;
   sal?: SalSettings | null;
   surrogateRun?: string;
   backend: 'wasm' | 'cpu';
@@ -84,6 +89,7 @@ export async function trainRun(o: {
 }): Promise<TrainSummary> {
   const { config, io } = o;
   const poison = o.poison ?? null;
+  const defence = o.defence ?? null;
   const report = await selectBackendNode(o.backend);
   if (report.chosen !== o.backend) {
     const why = report.notes.find((n) => n.backend === o.backend)?.why ?? 'it did not start';
@@ -127,7 +133,7 @@ export async function trainRun(o: {
   const salSeconds: number[] = [];
   const t0 = performance.now();
   const result = await runExperiment(
-    { config, poison, sal },
+    { config, poison, sal, defence },
     data,
     {
       onProgress: live ? (p) => io.stderr(`\r\x1b[K${progressLine(p)}`) : undefined,
@@ -150,6 +156,13 @@ export async function trainRun(o: {
             `L2 mean ${p.norms.l2Mean.toFixed(3)}\n`,
         );
       },
+      onDefence: (d) => {
+        stage?.end();
+        stage = null;
+        io.stderr(
+          `defence: ${d.label}${d.seconds > 0 ? ` (${d.seconds.toFixed(1)} s)` : ''}${d.note ? `; note: ${d.note}` : ''}\n`,
+        );
+      },
       onSal: (row) => {
         stage?.end();
         stage = null;
@@ -157,7 +170,7 @@ export async function trainRun(o: {
         io.stderr(`${salLine(row)}\n`);
       },
     },
-    surrogate ? { surrogate: surrogate.model } : {},
+    { ...(surrogate ? { surrogate: surrogate.model } : {}), jpeg: nodeJpegCodec },
   );
   const seconds = (performance.now() - t0) / 1000;
   const poisonRecord: RunPoison | undefined = result.poison
@@ -172,6 +185,7 @@ export async function trainRun(o: {
     metrics: result.metrics,
     seconds,
     ...(poisonRecord ? { poison: poisonRecord } : {}),
+    ...(result.defence ? { defence: result.defence } : {}),
     ...(result.sal ? { sal: result.sal, salSeconds } : {}),
   });
   const last = result.metrics[result.metrics.length - 1];
@@ -201,6 +215,7 @@ export async function trainRun(o: {
           },
         }
       : {}),
+    ...(result.defence ? { defence: result.defence.label } : {}),
     ...(result.sal && lastSal ? { sal: { layers: result.sal.layers, last: lastSal } } : {}),
   };
 }

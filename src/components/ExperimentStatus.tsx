@@ -9,6 +9,7 @@ import {
   useApp,
   type RunState,
 } from '../store';
+import { describeDefence } from '../core/defence-types';
 import { DATASET_SHORT } from '../store/config-fields';
 import { fmtInt } from './format';
 import { RunLine } from './RunLine';
@@ -55,6 +56,7 @@ export function ExperimentStatus() {
               {DATASET_SHORT[exp.config.dataset]} · {exp.config.model} ·{' '}
               {fmtInt(exp.config.trainSize)} images · {exp.config.epochs} epoch
               {exp.config.epochs === 1 ? '' : 's'} · seed {exp.config.seed}
+              {exp.defence ? ` · defence: ${describeDefence(exp.defence)}` : ''}
             </span>{' '}
             — {headline(state, runs)}
           </p>

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { POISON_METHOD_IDS, PoisonSettingsSchema } from '../core/poison-types';
 import { useApp } from '../store';
 import { poisonSettingsFor } from '../store/poison-config';
+import { DefencePicker } from './DefencePicker';
 import { MethodRow } from './MethodRow';
 import { NumInput } from './NumInput';
 
@@ -35,6 +36,7 @@ export function PoisonPanel({ busy }: { busy: boolean }) {
             <MethodRow key={m} method={m} dataset={dataset} invalid={invalid.has(m)} />
           ))}
         </ul>
+        <DefencePicker />
         <div className="poison-shared">
           <label className={`field inline ${ratioBad ? 'invalid' : ''}`}>
             <span title="share of the training images that get the perturbation">Poisoned</span>

@@ -15,6 +15,7 @@ export const createConfigSlice =
       : defaultPoisonConfig(),
     salOn: true,
     salSettings: defaultSalSettings(),
+    defence: null,
     backendPreference: 'auto',
     setConfig: (patch) => set((s) => ({ config: { ...s.config, ...patch }, startError: null })),
     toggleMethod: (method, on) =>
@@ -34,6 +35,7 @@ export const createConfigSlice =
       })),
     setPoison: (patch) => set((s) => ({ poison: { ...s.poison, ...patch }, startError: null })),
     setSalOn: (on) => set({ salOn: on, startError: null }),
+    setDefence: (defence) => set({ defence: defence ? { ...defence } : null, startError: null }),
     setSalSettings: (patch) =>
       set((s) => ({ salSettings: { ...s.salSettings, ...patch }, startError: null })),
     resetConfig: () =>
@@ -42,6 +44,7 @@ export const createConfigSlice =
         poison: defaultPoisonConfig(),
         salOn: true,
         salSettings: defaultSalSettings(),
+        defence: null,
         startError: null,
       }),
     setBackendPreference: (pref) => {

@@ -3,6 +3,7 @@
  * toggled method, all with the same TrainConfig and seed. Pure, so the queue order and the
  * surrogate links are tested without a worker.
  */
+import { DEFENCES, DefenceSettingsSchema } from '../core/defence-types';
 import type { BackendName } from '../core/run-types';
 import { TrainConfigSchema } from '../core/train-config';
 import type { TrainJob } from '../workers/client';
@@ -20,7 +21,8 @@ export interface ExperimentPlan {
 
 /** Everything a plan reads. */
 export interface PlanInput {
-  settings: Pick<ConfigSlice, 'config' | 'poison' | 'salOn' | 'salSettings'>;
+  settings: Pick<ConfigSlice, 'config' | 'poison' | 'salOn' | 'salSettings'> &
+    Partial<Pick<ConfigSlice, 'defence'>>;
   experimentId: string;
   experimentIndex: number;
   /** Index of the first run ("run #n"). */
@@ -40,15 +42,21 @@ export function planExperiment(input: PlanInput): ExperimentPlan | { error: stri
     };
   const config = parsed.data;
   const why =
-    poisonConfigError(s.poison, config.dataset) ?? (s.salOn ? salConfigError(s.salSettings) : null);
+    poisonConfigError(s.poison, config.dataset) ??
+    (s.salOn ? salConfigError(s.salSettings) : null) ??
+    (s.defence && !DefenceSettingsSchema.safeParse(s.defence).success
+      ? `Defence: the ${DEFENCES[s.defence.id].name} settings are invalid.`
+      : null);
   if (why) return { error: `Cannot start: ${why}` };
   const sal = s.salOn ? { ...s.salSettings } : null;
+  // The defence applies to every run, the clean one included, so the runs stay comparable.
+  const defence = s.defence ? { ...s.defence } : null;
   const base = { experimentId: input.experimentId, salSettings: sal };
   const cleanId = input.newRunId();
   const clean = createRun(cleanId, input.firstRunIndex, config, input.backend, input.now, base);
   const runs = [clean];
   const jobs: ExperimentPlan['jobs'] = [
-    { runId: cleanId, job: { config, poison: null, sal, surrogateRunId: null } },
+    { runId: cleanId, job: { config, poison: null, defence, sal, surrogateRunId: null } },
   ];
   s.poison.methods.forEach((method, k) => {
     const id = input.newRunId();
@@ -57,13 +65,14 @@ export function planExperiment(input: PlanInput): ExperimentPlan | { error: stri
     runs.push(createRun(id, input.firstRunIndex + k + 1, config, input.backend, input.now, extras));
     // TAP and SEP attack the trained clean model; the worker runs jobs in arrival order.
     const surrogateRunId = method === 'tap' || method === 'sep' ? cleanId : null;
-    jobs.push({ runId: id, job: { config, poison, sal, surrogateRunId } });
+    jobs.push({ runId: id, job: { config, poison, defence, sal, surrogateRunId } });
   });
   const experiment: Experiment = {
     id: input.experimentId,
     index: input.experimentIndex,
     config,
     sal,
+    defence,
     cleanRunId: cleanId,
     poisonedRunIds: runs.slice(1).map((r) => r.id),
   };

@@ -1,4 +1,5 @@
 /** The store's slice interfaces and the dependencies injected into it. */
+import type { DefenceSettings } from '../core/defence-types';
 import type { PoisonMethodId } from '../core/poison-types';
 import type { BackendPreference, BackendReport } from '../core/run-types';
 import type { SalSettings } from '../core/sal-types';
@@ -45,6 +46,8 @@ export interface ConfigSlice {
   /** SAL after every epoch of every run (default on). */
   salOn: boolean;
   salSettings: SalSettings;
+  /** A defence applied to every run of the next experiment (null: none). */
+  defence: DefenceSettings | null;
   backendPreference: BackendPreference;
   /** Merges `patch` into the configuration and clears a previous start error. */
   setConfig(patch: Partial<TrainConfig>): void;
@@ -55,6 +58,8 @@ export interface ConfigSlice {
   /** Sets the shared poison ratio (0..1) and / or seed. */
   setPoison(patch: Partial<Pick<PoisonConfig, 'ratio' | 'seed'>>): void;
   setSalOn(on: boolean): void;
+  /** Chooses the defence (null: none); its parameters use their defaults unless given. */
+  setDefence(defence: DefenceSettings | null): void;
   setSalSettings(patch: Partial<SalSettings>): void;
   /** Restores every default: training, poison and SAL settings. */
   resetConfig(): void;
@@ -73,6 +78,8 @@ export interface Experiment {
   config: TrainConfig;
   /** SAL settings shared by all its runs (null: SAL was off). */
   sal: SalSettings | null;
+  /** The defence every run of it (clean included) trained with; null / absent: none. */
+  defence?: DefenceSettings | null;
   cleanRunId: string;
   /** One per toggled method, in method order. */
   poisonedRunIds: string[];

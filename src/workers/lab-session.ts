@@ -11,6 +11,7 @@ import { runExperiment, firstImages } from '../ml/experiment/run-experiment';
 import { toTensors } from '../ml/data/tensors';
 import type { ModelSpec } from '../ml/models/zoo';
 import { salPerFilter } from '../ml/sal/sal';
+import type { JpegCodec } from '../ml/defences/jpeg';
 import { CancelledError } from '../ml/train/train-loop';
 import { sampleImages, selectRunData } from '../ml/train/run-training';
 import type { FilterSalCommand, FromWorker, ToWorker, TrainCommand } from './protocol';
@@ -46,6 +47,8 @@ export class LabSession {
     private readonly post: (msg: FromWorker) => void,
     private readonly startBackend: BackendStarter,
     private readonly load: DataLoader,
+    /** The JPEG codec of the JPEG defence (the browser's in the worker). */
+    private readonly jpeg?: JpegCodec,
   ) {}
 
   /** Handles one validated message; never throws (errors become 'error' messages). */
@@ -172,7 +175,7 @@ export class LabSession {
         }
       : undefined;
     const result = await runExperiment(
-      { config, poison: msg.poison, sal: msg.sal },
+      { config, poison: msg.poison, sal: msg.sal, defence: msg.defence },
       subsets,
       {
         shouldStop,
@@ -188,8 +191,16 @@ export class LabSession {
           this.post({ type: 'status', runId, stage, detail, fraction }),
         onPoison: (summary, gallery) => this.post({ type: 'poison', runId, summary, gallery }),
         onSal: (row) => this.post({ type: 'sal', runId, row }),
+        onDefence: (d) =>
+          this.post({
+            type: 'status',
+            runId,
+            stage: 'preparing',
+            detail: `defence: ${d.label}${d.note ? ` (${d.note})` : ''}`,
+            fraction: 1,
+          }),
       },
-      surrogate ? { surrogate } : {},
+      { ...(surrogate ? { surrogate } : {}), ...(this.jpeg ? { jpeg: this.jpeg } : {}) },
     );
     this.records.set(runId, {
       spec: result.spec,

@@ -8,6 +8,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { probeEnvironment, selectBackend } from '../ml/engine/backend';
 import { loadDatasetFetch } from '../ml/data/load-fetch';
+import { browserJpegCodec } from './jpeg-browser';
 import { LabSession } from './lab-session';
 import { parseToWorker, transferablesOf, type FromWorker } from './protocol';
 
@@ -31,6 +32,7 @@ const session = new LabSession(
     return selectBackend(msg.backend, await probeEnvironment());
   },
   (id, split, onProgress) => loadDatasetFetch(dataUrl, id, split, onProgress),
+  browserJpegCodec(),
 );
 
 self.onmessage = (ev: MessageEvent<unknown>) => {

@@ -14,15 +14,18 @@ import { BACKENDS } from '../core/run-types';
 import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
 import type { WeightSnapshot } from '../core/weights';
 import { PoisonSettingsSchema, type PoisonSettings } from '../core/poison-types';
+import { DefenceSettingsSchema, type DefenceSettings } from '../core/defence-types';
 import { SalSettingsSchema, type FilterSal, type SalSettings } from '../core/sal-types';
 import type { GallerySample, PoisonSummary, SalRow } from '../ml/experiment/run-experiment';
 
-/** A training run: its settings, an optional poison, optional SAL after every epoch. */
+/** A training run: its settings, an optional poison and defence, optional SAL after every epoch. */
 export interface TrainCommand {
   type: 'train';
   runId: string;
   config: TrainConfig;
   poison: PoisonSettings | null;
+  /** Applied after the poison: to the training set (data defences) or every step (loop). */
+  defence: DefenceSettings | null;
   sal: SalSettings | null;
   /** A finished clean run of this session whose model TAP / SEP attack. */
   surrogateRunId: string | null;
@@ -100,6 +103,7 @@ const ToWorkerSchema = z.discriminatedUnion('type', [
     runId: z.string().min(1),
     config: TrainConfigSchema,
     poison: PoisonSettingsSchema.nullable(),
+    defence: DefenceSettingsSchema.nullable(),
     sal: SalSettingsSchema.nullable(),
     surrogateRunId: z.string().min(1).nullable(),
   }),

@@ -2,5 +2,6 @@
 import { runAll } from './harness';
 import { firstScreenTests } from './first-screen.browser';
 import { poisonSalTests } from './poison-sal.browser';
+import { defenceTests } from './defence.browser';
 
-process.exit(await runAll([...firstScreenTests, ...poisonSalTests]));
+process.exit(await runAll([...firstScreenTests, ...poisonSalTests, ...defenceTests]));

@@ -19,7 +19,15 @@ describe('worker protocol', () => {
   it('round-trips every command through structured clone and validation', () => {
     const msgs: ToWorker[] = [
       { type: 'init', backend: 'auto', dataUrl: 'http://localhost/data' },
-      { type: 'train', runId: 'r1', config, poison: null, sal: null, surrogateRunId: null },
+      {
+        type: 'train',
+        runId: 'r1',
+        config,
+        poison: null,
+        sal: null,
+        surrogateRunId: null,
+        defence: null,
+      },
       { type: 'cancel', runId: 'r1' },
     ];
     for (const m of msgs) expect(parseToWorker(structuredClone(m))).toEqual(m);
@@ -86,6 +94,7 @@ describe('lab session (the worker without `self`)', () => {
       poison: null,
       sal: null,
       surrogateRunId: null,
+      defence: null,
     });
     const types = out.map((m) => m.type);
     expect(types[0]).toBe('ready');
@@ -114,7 +123,15 @@ describe('lab session (the worker without `self`)', () => {
     await s.handle({ type: 'init', backend: 'auto', dataUrl: '' });
     const long = { ...config, trainSize: 2000, epochs: 5 };
     const job = (runId: string, c = config) =>
-      s.handle({ type: 'train', runId, config: c, poison: null, sal: null, surrogateRunId: null });
+      s.handle({
+        type: 'train',
+        runId,
+        config: c,
+        poison: null,
+        sal: null,
+        surrogateRunId: null,
+        defence: null,
+      });
     const a = job('a', long);
     const b = job('b', long);
     const c = job('c');
@@ -152,6 +169,7 @@ describe('lab session (the worker without `self`)', () => {
       poison: { method: 'random-class', eps: 0.1, ratio: 1, seed: 1 },
       sal,
       surrogateRunId: null,
+      defence: null,
     });
     const poison = out.find((m) => m.type === 'poison');
     if (poison?.type !== 'poison') throw new Error('no poison message');
@@ -187,6 +205,7 @@ describe('lab session (the worker without `self`)', () => {
       poison: { method: 'tap', eps: 0.1, ratio: 1, seed: 1 },
       sal: null,
       surrogateRunId: null,
+      defence: null,
     });
     expect(out.at(-1)).toMatchObject({
       type: 'error',
@@ -204,6 +223,7 @@ describe('lab session (the worker without `self`)', () => {
       poison: null,
       sal: null,
       surrogateRunId: null,
+      defence: null,
     });
     expect(out.at(-1)).toEqual({
       type: 'error',

@@ -7,6 +7,7 @@ import { APP_SAL_DEFAULTS, type SalSettings } from '../../core/sal-types';
 import type { PoisonSettings } from '../../core/poison-types';
 import { formatFlags, parseFlags, parseNumberFlag, UsageError, type FlagTable } from '../args';
 import type { CliIO, Command } from '../command';
+import { DEFENCE_FLAGS, defenceFromFlags, defenceTable } from '../defence-flags';
 import { checkOutDir } from '../out-dir';
 import { methodTable, poisonSettingsFromFlags } from '../poison-flags';
 import {
@@ -47,6 +48,7 @@ const POISON_FLAGS = {
 const FLAGS = {
   ...TRAIN_CONFIG_FLAGS,
   ...POISON_FLAGS,
+  ...DEFENCE_FLAGS,
   ...SAL_TRAIN_FLAGS,
   backend: { type: 'string', value: BACKENDS.join('|'), help: 'TF.js backend', default: 'wasm' },
   out: { type: 'string', value: 'DIR', help: 'output folder (required; created if missing)' },
@@ -78,6 +80,11 @@ function usage(): string {
     'or else the clean run of the same config is trained first (said on stderr). Methods:',
     methodTable(),
     '',
+    'Defence (--defence ID, after the poison; the parameter flags above set its values): data',
+    'defences rewrite the training set before training, loop defences change every SGD step',
+    '(seeded by --seed). run.json gets "defence": {settings, label, note, seconds}. Defences:',
+    defenceTable(),
+    '',
     'SAL (--sal): after every epoch, the SAL of every conv and dense kernel on the first --sal-size',
     'images of the run\u2019s own training set (the poisoned one when poisoned), L0 in inference mode.',
     'run.json gets "sal": {settings, layers, values[epoch][layer], up, down, l0[epoch]}.',
@@ -85,7 +92,7 @@ function usage(): string {
     '',
     'With --json, stdout is one line: {"testAcc","testLoss","trainAcc","trainLoss","epochs","seconds",',
     '"examplesPerSec","backend","out"}, plus "poison" {method, eps, ratio, seed, linfMax, l2Mean} and',
-    '"sal" {layers, last: the last epoch\u2019s values} when asked for.',
+    '"sal" {layers, last: the last epoch\u2019s values} and "defence" (its label) when asked for.',
   ].join('\n');
 }
 
@@ -122,6 +129,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   if (values['surrogate-run'] !== undefined && values['surrogate-run'].trim() === '') {
     throw new UsageError('--surrogate-run needs a folder');
   }
+  const defence = defenceFromFlags(values);
   const salRaw: Partial<Record<SalField, string>> = {};
   for (const [field, flag] of Object.entries(TRAIN_SAL_FLAG_OF) as [SalField, string][]) {
     const v = values[flag as keyof typeof values];
@@ -147,6 +155,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const summary = await trainRun({
     config,
     poison,
+    defence,
     sal,
     ...(values['surrogate-run'] !== undefined ? { surrogateRun: values['surrogate-run'] } : {}),
     backend: backend as (typeof BACKENDS)[number],

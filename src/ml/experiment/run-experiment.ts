@@ -1,5 +1,6 @@
 /**
- * One experiment run: optionally poison the training subset, train on it, and measure SAL of
+ * One experiment run: optionally poison the training subset, optionally defend (a data defence
+ * rewrites the set, a loop defence changes every step), train on it, and measure SAL of
  * every weight layer after every epoch on the run's own training data (the poisoned set for a
  * poisoned run). The worker and the CLI both call this, so a run is the same run everywhere.
  */
@@ -13,6 +14,8 @@ import type {
 } from '../../core/poison-types';
 import { resolvePoisonSettings } from '../../core/poison-types';
 import type { SalRecord, SalSettings } from '../../core/sal-types';
+import { describeDefence, type DefenceSettings } from '../../core/defence-types';
+import { applyDataDefence, loopDefence, type JpegCodec } from '../defences';
 import type { TrainConfig } from '../../core/train-config';
 import { toTensors } from '../data/tensors';
 import { getPoison, type SurrogateModel } from '../poisons';
@@ -27,6 +30,19 @@ export interface ExperimentSpec {
   config: TrainConfig;
   poison: PoisonSettings | null;
   sal: SalSettings | null;
+  /** A defence applied to the (possibly poisoned) training set or loop; absent = none. */
+  defence?: DefenceSettings | null;
+}
+
+/** What the defence step did. */
+export interface DefenceSummary {
+  settings: DefenceSettings;
+  /** e.g. "JPEG q10". */
+  label: string;
+  /** Set when the defence changed nothing (grayscale on grey images). */
+  note: string | null;
+  /** Seconds spent rewriting the training set (0 for loop defences). */
+  seconds: number;
 }
 
 /** What a poisoning step produced, without the images (those stay with the run). */
@@ -68,13 +84,15 @@ export interface ExperimentHooks extends RunHooks {
   onStage?: (stage: 'poisoning' | 'sal', detail: string, fraction: number) => void;
   onPoison?: (summary: PoisonSummary, gallery: GallerySample) => void;
   onSal?: (row: SalRow) => void;
+  onDefence?: (summary: DefenceSummary) => void;
 }
 
 export interface ExperimentResult extends TrainResult {
   spec: ModelSpec;
-  /** The training set the model saw (poisoned where a poison was applied). */
+  /** The training set the model saw (poisoned, then data-defended, where asked). */
   trainSet: ImageSet;
   poison: PoisonSummary | null;
+  defence: DefenceSummary | null;
   sal: SalRecord | null;
 }
 
@@ -131,7 +149,7 @@ export async function runExperiment(
   exp: ExperimentSpec,
   data: { train: ImageSet; test: ImageSet },
   hooks: ExperimentHooks = {},
-  opts: { surrogate?: SurrogateModel } = {},
+  opts: { surrogate?: SurrogateModel; jpeg?: JpegCodec } = {},
 ): Promise<ExperimentResult> {
   let trainSet = data.train;
   let poison: PoisonSummary | null = null;
@@ -161,6 +179,20 @@ export async function runExperiment(
     hooks.onPoison?.(poison, gallerySample(data.train, r.poisoned, r.perturbation, r.poisonedMask));
   }
   const spec = specFor(exp.config, trainSet);
+  let defence: DefenceSummary | null = null;
+  const transformBatch = exp.defence ? loopDefence(exp.defence, spec, exp.config.seed) : null;
+  if (exp.defence) {
+    const t0 = performance.now();
+    const r = await applyDataDefence(trainSet, exp.defence, opts.jpeg ? { jpeg: opts.jpeg } : {});
+    trainSet = r.set;
+    defence = {
+      settings: exp.defence,
+      label: describeDefence(exp.defence),
+      note: r.note,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    hooks.onDefence?.(defence);
+  }
   const salSettings = exp.sal;
   const salData = salSettings ? toTensors(firstImages(trainSet, salSettings.subsetSize)) : null;
   const sal: SalRecord | null = salSettings
@@ -179,6 +211,7 @@ export async function runExperiment(
       { train: trainSet, test: data.test },
       {
         ...hooks,
+        ...(transformBatch ? { transformBatch } : {}),
         onEpoch: async (m, ckpt) => {
           await hooks.onEpoch?.(m, ckpt);
           if (!salSettings || !salData || !sal) return;
@@ -205,7 +238,7 @@ export async function runExperiment(
         },
       },
     );
-    return { ...result, spec, trainSet, poison, sal };
+    return { ...result, spec, trainSet, poison, defence, sal };
   } finally {
     if (salData) tf.dispose([salData.x, salData.y]);
   }

@@ -37,8 +37,11 @@ export function specFor(config: TrainConfig, set: ImageSet): ModelSpec {
   return buildSpec(config.model, [set.height, set.width, set.channels], set.numClasses);
 }
 
-/** Callbacks of a run (progress, epochs, cancellation), as in TrainOptions. */
-export type RunHooks = Pick<TrainOptions, 'onProgress' | 'onEpoch' | 'shouldStop'>;
+/** Callbacks of a run (progress, epochs, cancellation) and a loop defence, as in TrainOptions. */
+export type RunHooks = Pick<
+  TrainOptions,
+  'onProgress' | 'onEpoch' | 'shouldStop' | 'transformBatch'
+>;
 
 /**
  * Trains `config` on already-selected subsets; frees every tensor it made, also on error or

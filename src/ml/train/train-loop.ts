@@ -20,6 +20,23 @@ export interface TensorData {
   y: tf.Tensor1D;
 }
 
+/** Where a batch transform is called: the epoch (1-based), step (0-based) and current weights. */
+export interface BatchContext {
+  epoch: number;
+  step: number;
+  weights: readonly tf.Tensor[];
+}
+
+/**
+ * A training-loop defence: the inputs to train on instead of `xb` and, optionally, the loss of
+ * the logits (default: cross-entropy against `yb`). Called inside the step's tf.tidy.
+ */
+export type BatchTransform = (
+  xb: tf.Tensor4D,
+  yb: tf.Tensor1D,
+  ctx: BatchContext,
+) => { x: tf.Tensor4D; loss?: (logits: tf.Tensor2D) => tf.Scalar };
+
 export interface TrainOptions extends SgdSettings {
   spec: ModelSpec;
   init: WeightSnapshot;
@@ -38,6 +55,8 @@ export interface TrainOptions extends SgdSettings {
   /** Polled between steps; when it returns true the run stops with a CancelledError. */
   shouldStop?: () => boolean;
   progressMs?: number;
+  /** A loop defence (cutout, mixup, adversarial training) applied to every batch. */
+  transformBatch?: BatchTransform;
 }
 
 /** Everything a finished run produced; checkpoints[0] holds the initial weights. */
@@ -102,15 +121,17 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         const size = idx.length;
         const { stats, grads } = tf.tidy(() => {
           const ids = tf.tensor1d(idx, 'int32');
-          const xb = tf.gather(o.train.x, ids) as tf.Tensor4D;
           const yb = tf.gather(o.train.y, ids) as tf.Tensor1D;
+          const x0 = tf.gather(o.train.x, ids) as tf.Tensor4D;
+          const t = o.transformBatch?.(x0, yb, { epoch, step, weights });
+          const xb = t?.x ?? x0;
           // The correct count is kept out of the gradient's own tidy so one forward pass
           // serves both the loss and the accuracy.
           let kept: tf.Scalar | null = null;
           const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
             const logits = forward(o.spec, ws, xb);
             kept = tf.keep(correctCount(logits, yb));
-            return crossEntropy(logits, yb);
+            return t?.loss ? t.loss(logits) : crossEntropy(logits, yb);
           })(weights);
           const c = kept as tf.Scalar | null;
           if (!c) throw new Error('forward pass produced no accuracy');
