@@ -3,57 +3,16 @@
  * record, and the one-line errors (exit 2) of bad poison flags.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { cli, REPO, inProcess } from './helpers/cli';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/command';
 import type { PoisonRecord } from '../../src/cli/poison-run';
 import type { RunRecord } from '../../src/cli/run-record';
 import { defaultTrainConfig } from '../../src/core/train-config';
 import { loadDatasetNode, loadIdxPairNode } from '../../src/ml/data/load-node';
 import { selectRunData } from '../../src/ml/train/run-training';
-
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(REPO, 'bin', 'salscape.mjs');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node bin/salscape.mjs ...args` and collects its exit code and output. */
-function cli(args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Runs main() in-process with captured output (for errors caught before TF.js loads). */
-async function inProcess(argv: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    stderrIsTTY: false,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 /** The clean subset `salscape train --train-size n --seed s` selects. */
 async function cleanSubset(n: number, seed = 1) {

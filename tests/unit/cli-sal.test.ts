@@ -3,56 +3,16 @@
  * errors (exit 2).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { cli, REPO, inProcess } from './helpers/cli';
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/command';
 import type { RunRecord } from '../../src/cli/run-record';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(REPO, 'bin', 'salscape.mjs');
 const MNIST = path.join(REPO, 'public/data/mnist');
 const IMAGES = path.join(MNIST, 'train-images-idx3-ubyte');
 const LABELS = path.join(MNIST, 'train-labels-idx1-ubyte');
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `node bin/salscape.mjs ...args` and collects its exit code and output. */
-function cli(args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Runs main() in-process with captured output (ud loads no TF.js). */
-async function inProcess(argv: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    stderrIsTTY: false,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 let tmp: string;
 /** A tiny run trained with --sal (2 epochs), and one trained without. */
