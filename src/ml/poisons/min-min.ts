@@ -83,11 +83,12 @@ export async function minMin(st: RunState, o: MinMinOptions): Promise<MinMinOutp
   let stopReason: StopReason = 'max-rounds';
   let rounds = 0;
   const work = s.trainBatches + s.steps;
-  const progress = (round: number, done: number, what: string) =>
+  const progress = (round: number, done: number, what: string, force = false) =>
     ticker.tick(
       (round - 1 + done / work) / s.maxRounds,
       `round ${round} (min ${s.minRounds}, max ${s.maxRounds}): ${what}` +
         (history.length > 0 ? `; last loss ${history[history.length - 1]!.toFixed(4)}` : ''),
+      force,
     );
   try {
     for (let round = 1; round <= s.maxRounds; round++) {
@@ -125,7 +126,8 @@ export async function minMin(st: RunState, o: MinMinOptions): Promise<MinMinOutp
       // (c) the stop rule, on exactly the bytes that would be saved.
       const loss = await quantisedLoss(st, spec, weights, h.delta, o.classWise);
       history.push(loss);
-      await progress(round, work, `surrogate loss ${loss.toFixed(4)}`);
+      // Every round's loss is reported, whatever the throttle: it is what the stop rule reads.
+      await progress(round, work, `surrogate loss ${loss.toFixed(4)}`, true);
       if (round >= s.minRounds && loss < s.lossThreshold) {
         stopReason = 'loss-threshold';
         break;
