@@ -30,13 +30,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  formatFlags,
-  parseFlags,
-  parseNumberFlag,
-  UsageError,
-  type FlagTable,
-} from '../../src/cli/args';
+import { formatFlags, parseFlags, UsageError, type FlagTable } from '../../src/cli/args';
+import { intFlag, list } from './flags';
 import { parseEpsFlag } from '../../src/cli/poison-flags';
 import { markdownTable } from '../../src/cli/table';
 import { DATASET_IDS, type DatasetId, type ImageSet } from '../../src/core/dataset';
@@ -129,33 +124,6 @@ interface ResultsFile {
   updatedAt: string;
   machine: string;
   cells: Cell[];
-}
-
-function list<T extends string>(
-  raw: string | undefined,
-  all: readonly T[],
-  flag: string,
-  fallback: readonly T[],
-): T[] {
-  if (raw === undefined) return [...fallback];
-  const out = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  for (const s of out) {
-    if (!(all as readonly string[]).includes(s)) {
-      throw new UsageError(`--${flag}: unknown "${s}" (one of ${all.join(', ')})`);
-    }
-  }
-  return out as T[];
-}
-
-function intFlag(flag: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const v = parseNumberFlag(flag, raw);
-  if (!Number.isInteger(v) || v < min)
-    throw new UsageError(`--${flag} must be an integer >= ${min}`);
-  return v;
 }
 
 /** `em=0.1:8/255,lsp=5.9` -> budgets per method, each with its label (the text given). */

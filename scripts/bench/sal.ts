@@ -32,6 +32,7 @@ import {
   UsageError,
   type FlagTable,
 } from '../../src/cli/args';
+import { intFlag, list } from './flags';
 import { describeSal } from '../../src/cli/sal-flags';
 import { markdownTable } from '../../src/cli/table';
 import type { ImageSet } from '../../src/core/dataset';
@@ -105,33 +106,6 @@ interface ResultsFile {
   machine: string;
   timing: TimingRow[];
   runs: UdRun[];
-}
-
-function list<T extends string>(
-  raw: string | undefined,
-  all: readonly T[],
-  flag: string,
-  fallback: readonly T[],
-): T[] {
-  if (raw === undefined) return [...fallback];
-  const out = raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  for (const s of out) {
-    if (!(all as readonly string[]).includes(s)) {
-      throw new UsageError(`--${flag}: unknown "${s}" (one of ${all.join(', ')})`);
-    }
-  }
-  return out as T[];
-}
-
-function intFlag(flag: string, raw: string | undefined, fallback: number, min: number): number {
-  if (raw === undefined) return fallback;
-  const v = parseNumberFlag(flag, raw);
-  if (!Number.isInteger(v) || v < min)
-    throw new UsageError(`--${flag} must be an integer >= ${min}`);
-  return v;
 }
 
 const log = (s: string) => process.stdout.write(`${s}\n`);

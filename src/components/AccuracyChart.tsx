@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import { appStore, selectExperimentRuns, useApp, type All, type RunState } from '../store';
 import { runLabel } from '../store/poison-config';
 import { RunLegend } from './RunLegend';
-import { AXIS, fitToParent, pctValue } from './chart-utils';
+import { AXIS, followRuns, pctValue } from './chart-utils';
 
 /** Ids of the runs on the chart, as one string so React compares it by value. */
 const runsKey = (s: All): string =>
@@ -79,21 +79,17 @@ export function AccuracyChart() {
       dataOf(initial),
       el,
     );
-    let last = initial.map((r) => r.epochs);
-    const push = (s: All) => {
-      const runs = runsOf(s);
-      if (runs.length === last.length && runs.every((r, i) => r.epochs === last[i])) return;
-      last = runs.map((r) => r.epochs);
-      n = Math.max(1, ...runs.map((r) => r.config.epochs));
-      u.setData(dataOf(runs));
-    };
-    const unsubscribe = appStore.subscribe(push);
-    const unfit = fitToParent(u, el);
-    return () => {
-      unsubscribe();
-      unfit();
-      u.destroy();
-    };
+    return followRuns(
+      u,
+      el,
+      initial,
+      runsOf,
+      (r) => r.epochs,
+      (runs) => {
+        n = Math.max(1, ...runs.map((r) => r.config.epochs));
+        u.setData(dataOf(runs));
+      },
+    );
   }, [key]);
 
   return (

@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import { appStore, selectExperimentRuns, useApp, type All, type RunState } from '../store';
 import { runLabel } from '../store/poison-config';
-import { AXIS, fitToParent } from './chart-utils';
+import { AXIS, followRuns } from './chart-utils';
 
 const runsKey = (s: All): string =>
   selectExperimentRuns(s)
@@ -60,21 +60,17 @@ export function LossChart() {
       dataOf(initial),
       el,
     );
-    let last = initial.map((r) => r.loss);
-    const push = (s: All) => {
-      const runs = runsOf(s);
-      if (runs.length === last.length && runs.every((r, i) => r.loss === last[i])) return;
-      last = runs.map((r) => r.loss);
-      xMax = Math.max(1, ...runs.map((r) => r.config.epochs));
-      u.setData(dataOf(runs));
-    };
-    const unsubscribe = appStore.subscribe(push);
-    const unfit = fitToParent(u, el);
-    return () => {
-      unsubscribe();
-      unfit();
-      u.destroy();
-    };
+    return followRuns(
+      u,
+      el,
+      initial,
+      runsOf,
+      (r) => r.loss,
+      (runs) => {
+        xMax = Math.max(1, ...runs.map((r) => r.config.epochs));
+        u.setData(dataOf(runs));
+      },
+    );
   }, [key]);
 
   return (

@@ -1,25 +1,6 @@
 /** The first screen: configure, train one epoch, watch the charts, the samples and the badge. */
 import type { Page } from 'playwright-core';
-import { check, type BrowserTest } from './harness';
-
-/** Counts pixels of a canvas that differ from its most common colour (0 = blank). */
-async function inkedPixels(page: Page, selector: string): Promise<number> {
-  return page.$$eval(selector, (canvases) =>
-    canvases.reduce((sum, el) => {
-      const c = el as HTMLCanvasElement;
-      const ctx = c.getContext('2d');
-      if (!ctx || c.width === 0 || c.height === 0) return sum;
-      const d = ctx.getImageData(0, 0, c.width, c.height).data;
-      const counts = new Map<number, number>();
-      for (let i = 0; i < d.length; i += 4) {
-        const k = (d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-      }
-      const top = Math.max(...counts.values());
-      return sum + d.length / 4 - top;
-    }, 0),
-  );
-}
+import { canvasInk, check, type BrowserTest } from './harness';
 
 async function setField(page: Page, id: string, value: string): Promise<void> {
   const el = page.getByTestId(id);
@@ -46,7 +27,7 @@ export const firstScreenTests: BrowserTest[] = [
       await setField(page, 'cfg-trainSize', '600');
       await setField(page, 'cfg-testSize', '200');
       await setField(page, 'cfg-epochs', '1');
-      const lossInkBefore = await inkedPixels(page, '[data-testid="loss-chart"] canvas');
+      const lossInkBefore = await canvasInk(page, '[data-testid="loss-chart"] canvas');
       await page.getByTestId('train-button').click();
       await page.waitForSelector(
         '[data-testid="run-status"][data-state="training"], [data-testid="run-status"][data-state="done"]',
@@ -56,10 +37,10 @@ export const firstScreenTests: BrowserTest[] = [
         timeout: 120_000,
       });
       await page.waitForTimeout(300);
-      const lossInk = await inkedPixels(page, '[data-testid="loss-chart"] canvas');
-      const accInk = await inkedPixels(page, '[data-testid="acc-chart"] canvas');
+      const lossInk = await canvasInk(page, '[data-testid="loss-chart"] canvas');
+      const accInk = await canvasInk(page, '[data-testid="acc-chart"] canvas');
       // The default experiment has a poisoned run: its gallery shows the training images.
-      const sampleInk = await inkedPixels(
+      const sampleInk = await canvasInk(
         page,
         '[data-testid="poison-gallery"] canvas, [data-testid="sample-grid"] canvas',
       );

@@ -130,3 +130,21 @@ export async function runAll(tests: BrowserTest[]): Promise<number> {
 export function check(cond: unknown, message: string): asserts cond {
   if (!cond) throw new Error(message);
 }
+
+/** Counts pixels of the 2D canvases under `selector` that differ from each one's most common colour (0 = blank). */
+export async function canvasInk(page: Page, selector: string): Promise<number> {
+  return page.$$eval(selector, (canvases) =>
+    canvases.reduce((sum, el) => {
+      const c = el as HTMLCanvasElement;
+      const ctx = c.getContext('2d');
+      if (!ctx || c.width === 0 || c.height === 0) return sum;
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      const counts = new Map<number, number>();
+      for (let i = 0; i < d.length; i += 4) {
+        const k = (d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+      return sum + d.length / 4 - Math.max(...counts.values());
+    }, 0),
+  );
+}

@@ -4,7 +4,7 @@
  * drill-down; screenshots poison-sal-*.png.
  */
 import type { Locator, Page } from 'playwright-core';
-import { check, type BrowserTest } from './harness';
+import { canvasInk, check, type BrowserTest } from './harness';
 
 /**
  * Counts drawn pixels of the WebGL canvas inside `el` (opaque and not white): the heatmaps
@@ -25,24 +25,6 @@ async function inkOf(el: Locator): Promise<number> {
       if (d[i + 3]! > 200 && d[i]! + d[i + 1]! + d[i + 2]! < 700) ink++;
     return ink;
   });
-}
-
-/** Counts pixels of 2D canvases under `selector` that differ from their most common colour. */
-async function canvasInk(page: Page, selector: string): Promise<number> {
-  return page.$$eval(selector, (canvases) =>
-    canvases.reduce((sum, el) => {
-      const c = el as HTMLCanvasElement;
-      const ctx = c.getContext('2d');
-      if (!ctx || c.width === 0 || c.height === 0) return sum;
-      const d = ctx.getImageData(0, 0, c.width, c.height).data;
-      const counts = new Map<number, number>();
-      for (let i = 0; i < d.length; i += 4) {
-        const k = (d[i]! << 24) | (d[i + 1]! << 16) | (d[i + 2]! << 8) | d[i + 3]!;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
-      }
-      return sum + d.length / 4 - Math.max(...counts.values());
-    }, 0),
-  );
 }
 
 async function fill(page: Page, testId: string, value: string): Promise<void> {

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { main } from '../../src/cli/main';
-import type { CliIO } from '../../src/cli/command';
+import { inProcess } from './helpers/cli';
 import { COMMANDS } from '../../src/cli/commands/index';
 import { formatFlags, parseFlags, UsageError } from '../../src/cli/args';
 import { TRAIN_CONFIG_FLAGS, trainConfigFromFlags } from '../../src/cli/train-flags';
@@ -15,19 +14,6 @@ import {
 } from '../../src/cli/checkpoints';
 import { defaultTrainConfig } from '../../src/core/train-config';
 import type { WeightSnapshot } from '../../src/core/weights';
-
-/** Runs main() in-process with captured output. */
-async function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    stderrIsTTY: false,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('train flags', () => {
   it('no flags give TRAIN_DEFAULTS', () => {
@@ -103,7 +89,7 @@ describe('main', () => {
   });
 
   it("help <command> prints that command's usage", async () => {
-    const r = await run(['help', 'train']);
+    const r = await inProcess(['help', 'train']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: salscape train/);
   });
@@ -117,7 +103,7 @@ describe('main', () => {
       /--epochs must be an integer from 1 to 100 \(got 0\)/,
     ],
   ])('%j exits 2', async (argv, message) => {
-    const r = await run(argv);
+    const r = await inProcess(argv);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
