@@ -7,6 +7,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { createConfigSlice } from './config-slice';
 import { createLabSlice } from './lab-slice';
+import { createLandscapeSlice } from './landscape-slice';
 import { createRunsSlice } from './runs-slice';
 import type { All, StoreDeps } from './types';
 
@@ -17,6 +18,7 @@ export type {
   FilterView,
   LabClientLike,
   LabSlice,
+  LandscapeSlice,
   RunsSlice,
   StoreDeps,
 } from './types';
@@ -62,6 +64,7 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
     ...createConfigSlice(deps)(...a),
     ...createRunsSlice(deps, now)(...a),
     ...createLabSlice(deps, now)(...a),
+    ...createLandscapeSlice()(...a),
   }));
 }
 

@@ -1,5 +1,6 @@
 /** The store's slice interfaces and the dependencies injected into it. */
 import type { DefenceSettings } from '../core/defence-types';
+import type { LandscapeSettings, LandscapeView } from '../core/landscape-types';
 import type { PoisonMethodId } from '../core/poison-types';
 import type { BackendPreference, BackendReport } from '../core/run-types';
 import type { SalSettings } from '../core/sal-types';
@@ -150,5 +151,16 @@ export interface LabSlice {
   dismissWorkerErrors(): void;
 }
 
+/** Landscape settings (shared by every surface of the selected experiment) and the tab shown. */
+export interface LandscapeSlice {
+  landscapeSettings: LandscapeSettings;
+  landscapeView: LandscapeView;
+  /** Heights and colours on a log scale. */
+  landscapeLogScale: boolean;
+  setLandscapeSettings(patch: Partial<LandscapeSettings>): void;
+  setLandscapeView(view: LandscapeView): void;
+  setLandscapeLogScale(on: boolean): void;
+}
+
 /** The whole store. */
-export type All = ConfigSlice & RunsSlice & LabSlice;
+export type All = ConfigSlice & RunsSlice & LabSlice & LandscapeSlice;
