@@ -7,8 +7,12 @@ import { appStore } from '../store';
 import { LabClient } from '../workers/client';
 import { ConfigPanel } from './ConfigPanel';
 import { ExperimentStatus } from './ExperimentStatus';
+import { LandscapePanel } from './landscape/LandscapePanel';
+import { LessonPanel } from './LessonPanel';
 import { LearnabilityPanel } from './LearnabilityPanel';
 import { PoisonGallery } from './PoisonGallery';
+import { RunsPanel } from './RunsPanel';
+import { ShareNotices } from './ShareNotices';
 import { TopBar } from './TopBar';
 import { TrainingCharts } from './TrainingCharts';
 
@@ -30,12 +34,15 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
+      <ShareNotices />
       <main className="layout">
         <aside className="col left" aria-label="Data and poison">
           <ConfigPanel />
+          <RunsPanel />
         </aside>
         <section className="col centre" aria-label="Training">
           <ExperimentStatus />
+          <LandscapePanel />
           <TrainingCharts />
           <PoisonGallery />
         </section>
@@ -43,6 +50,7 @@ export function App() {
           <LearnabilityPanel />
         </aside>
       </main>
+      <LessonPanel />
     </div>
   );
 }

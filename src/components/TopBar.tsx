@@ -9,7 +9,9 @@ import {
 import { DATASET_SHORT } from '../store/config-fields';
 import { runLabel } from '../store/poison-config';
 import { BackendBadge } from './BackendBadge';
+import { CopyLinkButton } from './CopyLinkButton';
 import { ExperimentPicker } from './ExperimentPicker';
+import { LessonMenu } from './LessonMenu';
 import { fmtInt } from './format';
 
 export function TopBar() {
@@ -68,6 +70,8 @@ export function TopBar() {
         {summary}
       </span>
       <span className="spacer" />
+      <LessonMenu />
+      <CopyLinkButton />
       <ExperimentPicker />
       <BackendBadge />
     </header>

@@ -8,6 +8,7 @@ import { useStore } from 'zustand';
 import { createConfigSlice } from './config-slice';
 import { createLabSlice } from './lab-slice';
 import { createLandscapeSlice } from './landscape-slice';
+import { createShareSlice } from './share/share-slice';
 import { createRunsSlice } from './runs-slice';
 import type { All, StoreDeps } from './types';
 
@@ -53,6 +54,7 @@ export {
   selectFocusedRun,
 } from './selectors';
 export { heatmapBeta, udView, type UdView } from './ud-view';
+export { landscapeKey, isActiveLandscape, type LandscapeJob } from './landscape-jobs';
 
 /** A vanilla store of the whole app state. */
 export type AppStore = StoreApi<All>;
@@ -64,7 +66,8 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
     ...createConfigSlice(deps)(...a),
     ...createRunsSlice(deps, now)(...a),
     ...createLabSlice(deps, now)(...a),
-    ...createLandscapeSlice()(...a),
+    ...createLandscapeSlice(deps)(...a),
+    ...createShareSlice()(...a),
   }));
 }
 

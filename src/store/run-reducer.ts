@@ -72,6 +72,7 @@ const STAGE_STATUS: Record<Extract<FromWorker, { type: 'status' }>['stage'], Run
   poisoning: 'poisoning',
   training: 'training',
   sal: 'sal',
+  landscape: 'sal', // never sent for a training run: landscapes are jobs of their own
 };
 
 /** Applies one message to one run; returns the same object when the message changes nothing. */
@@ -131,7 +132,8 @@ export function reduceRun(run: RunState, msg: RunMessage, now: number): RunState
       return sal ? { ...run, sal, elapsed } : run;
     }
     case 'filter-sal':
-      return run; // belongs to a drill-down job: see reduceFilter
+    case 'landscape':
+      return run; // belongs to a drill-down or landscape job, not to the run
     case 'done':
       return { ...run, status: 'done', detail: 'finished', fraction: 1, elapsed: msg.seconds };
     case 'cancelled':

@@ -4,6 +4,7 @@ import { newRunId } from '../workers/client';
 import { planExperiment } from './experiment-plan';
 import { applyFilterMessage, applyRunMessage, isActiveFilter, isActiveStatus } from './run-reducer';
 import { filterKey, type FilterSalState } from './run-state';
+import { freeExperimentId } from './share/saved-experiment';
 import type { All, RunsSlice, StoreDeps } from './types';
 
 /** Creates the runs slice. */
@@ -12,13 +13,14 @@ export const createRunsSlice =
   (set, get) => {
     const makeId = (prefix: string) => deps.newId?.(prefix) ?? newRunId(prefix);
 
-    /** Cancels every active run and drill-down (the worker runs one job at a time). */
+    /** Cancels every active run, drill-down and landscape (the worker runs one job at a time). */
     const cancelEverything = () => {
       const s = get();
       for (const r of Object.values(s.runs)) {
         if (isActiveStatus(r.status)) s.cancelRun(r.id);
         for (const f of Object.values(r.filters)) if (isActiveFilter(f)) s.client?.cancel(f.jobId);
       }
+      s.cancelLandscapes();
     };
 
     return {
@@ -34,7 +36,7 @@ export const createRunsSlice =
         const s = get();
         const plan = planExperiment({
           settings: s,
-          experimentId: `exp-${s.experimentOrder.length + 1}`,
+          experimentId: freeExperimentId(s.experiments, s.experimentOrder.length + 1),
           experimentIndex: s.experimentOrder.length + 1,
           firstRunIndex: s.runOrder.length + 1,
           newRunId: () => makeId('run'),

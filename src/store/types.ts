@@ -6,9 +6,11 @@ import type { BackendPreference, BackendReport } from '../core/run-types';
 import type { SalSettings } from '../core/sal-types';
 import type { TrainConfig } from '../core/train-config';
 import type { RunMessage, TrainJob } from '../workers/client';
-import type { FilterSalCommand } from '../workers/protocol';
+import type { FilterSalCommand, LandscapeCommand, LandscapeKind } from '../workers/protocol';
+import type { LandscapeJob } from './landscape-jobs';
 import type { PoisonConfig } from './poison-config';
 import type { RunState } from './run-state';
+import type { ShareSlice } from './share/share-slice';
 
 /** What the store needs of the worker client; `LabClient` fits, tests pass a fake. */
 export interface LabClientLike {
@@ -16,6 +18,11 @@ export interface LabClientLike {
   train(job: TrainJob, onMessage: (msg: RunMessage) => void, runId?: string): string;
   filterSal(
     job: Omit<FilterSalCommand, 'type' | 'runId'>,
+    onMessage: (msg: RunMessage) => void,
+    runId?: string,
+  ): string;
+  landscape(
+    job: Omit<LandscapeCommand, 'type' | 'runId'>,
     onMessage: (msg: RunMessage) => void,
     runId?: string,
   ): string;
@@ -160,7 +167,16 @@ export interface LandscapeSlice {
   setLandscapeSettings(patch: Partial<LandscapeSettings>): void;
   setLandscapeView(view: LandscapeView): void;
   setLandscapeLogScale(on: boolean): void;
+  /** Landscape jobs by `landscapeKey`. */
+  landscapes: Readonly<Record<string, LandscapeJob>>;
+  /**
+   * Asks the worker for a landscape of a finished run with the current settings, unless it is
+   * there or on its way. Returns its key (a failed job says why).
+   */
+  requestLandscape(kind: LandscapeKind, sourceRunId: string, targetRunId?: string | null): string;
+  /** Stops every landscape job still running or queued. */
+  cancelLandscapes(): void;
 }
 
 /** The whole store. */
-export type All = ConfigSlice & RunsSlice & LabSlice & LandscapeSlice;
+export type All = ConfigSlice & RunsSlice & LabSlice & LandscapeSlice & ShareSlice;

@@ -3,7 +3,13 @@
  * from a run the user has replaced are dropped instead of drawn.
  */
 import type { BackendPreference } from '../core/run-types';
-import type { FilterSalCommand, FromWorker, ToWorker, TrainCommand } from './protocol';
+import type {
+  FilterSalCommand,
+  FromWorker,
+  LandscapeCommand,
+  ToWorker,
+  TrainCommand,
+} from './protocol';
 
 /** What a training run needs besides its id. */
 export type TrainJob = Omit<TrainCommand, 'type' | 'runId'>;
@@ -76,6 +82,17 @@ export class LabClient {
   ): string {
     this.runs.set(runId, onMessage);
     this.send({ type: 'filter-sal', runId, ...job });
+    return runId;
+  }
+
+  /** Queues a landscape job on a finished run of this session. Returns its id. */
+  landscape(
+    job: Omit<LandscapeCommand, 'type' | 'runId'>,
+    onMessage: (msg: RunMessage) => void,
+    runId = newRunId('landscape'),
+  ): string {
+    this.runs.set(runId, onMessage);
+    this.send({ type: 'landscape', runId, ...job });
     return runId;
   }
 

@@ -5,7 +5,7 @@
  */
 import type { ImageSet } from '../core/dataset';
 import type { BackendReport } from '../core/run-types';
-import type { DatasetName } from '../core/train-config';
+import type { DatasetName, TrainConfig } from '../core/train-config';
 import type { WeightSnapshot } from '../core/weights';
 import { runExperiment, firstImages } from '../ml/experiment/run-experiment';
 import { toTensors } from '../ml/data/tensors';
@@ -14,7 +14,14 @@ import { salPerFilter } from '../ml/sal/sal';
 import type { JpegCodec } from '../ml/defences/jpeg';
 import { CancelledError } from '../ml/train/train-loop';
 import { sampleImages, selectRunData } from '../ml/train/run-training';
-import type { FilterSalCommand, FromWorker, ToWorker, TrainCommand } from './protocol';
+import { landscapeImages, runLandscapeJob } from './landscape-job';
+import type {
+  FilterSalCommand,
+  FromWorker,
+  LandscapeCommand,
+  ToWorker,
+  TrainCommand,
+} from './protocol';
 
 /** Loads one split of a data set, reporting bytes loaded. */
 export type DataLoader = (
@@ -29,6 +36,7 @@ export type BackendStarter = (msg: Extract<ToWorker, { type: 'init' }>) => Promi
 /** A finished run kept for later jobs. */
 interface RunRecord {
   spec: ModelSpec;
+  config: TrainConfig;
   checkpoints: WeightSnapshot[];
   trainSet: ImageSet;
 }
@@ -58,6 +66,7 @@ export class LabSession {
         return this.init(msg);
       case 'train':
       case 'filter-sal':
+      case 'landscape':
         this.post({
           type: 'status',
           runId: msg.runId,
@@ -114,7 +123,7 @@ export class LabSession {
     return p;
   }
 
-  private async runJob(msg: TrainCommand | FilterSalCommand): Promise<void> {
+  private async runJob(msg: TrainCommand | FilterSalCommand | LandscapeCommand): Promise<void> {
     const { runId } = msg;
     const t0 = Date.now();
     const shouldStop = () => this.cancelled.has(runId);
@@ -123,7 +132,8 @@ export class LabSession {
       if (!this.ready) throw new Error('the worker was not initialised');
       await this.ready;
       if (msg.type === 'train') await this.train(msg, shouldStop);
-      else await this.filterSal(msg, shouldStop);
+      else if (msg.type === 'filter-sal') await this.filterSal(msg, shouldStop);
+      else await this.landscape(msg, shouldStop);
       this.post({ type: 'done', runId, seconds: (Date.now() - t0) / 1000 });
     } catch (e) {
       if (e instanceof CancelledError) this.post({ type: 'cancelled', runId });
@@ -204,10 +214,29 @@ export class LabSession {
     );
     this.records.set(runId, {
       spec: result.spec,
+      config,
       checkpoints: result.checkpoints,
       trainSet: result.trainSet,
     });
     while (this.records.size > MAX_RECORDS) this.records.delete(this.records.keys().next().value!);
+  }
+
+  private record(runId: string, why: string): RunRecord {
+    const rec = this.records.get(runId);
+    if (!rec)
+      throw new Error(`run ${runId} is not in this session any more: train it again ${why}`);
+    return rec;
+  }
+
+  private async landscape(msg: LandscapeCommand, shouldStop: () => boolean): Promise<void> {
+    const source = this.record(msg.sourceRunId, 'to draw its landscape');
+    const target = msg.targetRunId ? this.record(msg.targetRunId, 'to interpolate to it') : null;
+    const [train, test] = await Promise.all([
+      this.data(source.config.dataset, 'train', msg.runId),
+      this.data(source.config.dataset, 'test', msg.runId),
+    ]);
+    const images = landscapeImages(msg.settings, source, selectRunData(source.config, train, test));
+    await runLandscapeJob(msg, source, target, images, this.post, shouldStop);
   }
 
   private async filterSal(msg: FilterSalCommand, shouldStop: () => boolean): Promise<void> {

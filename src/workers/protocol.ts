@@ -17,6 +17,13 @@ import { PoisonSettingsSchema, type PoisonSettings } from '../core/poison-types'
 import { DefenceSettingsSchema, type DefenceSettings } from '../core/defence-types';
 import { SalSettingsSchema, type FilterSal, type SalSettings } from '../core/sal-types';
 import type { GallerySample, PoisonSummary, SalRow } from '../ml/experiment/run-experiment';
+import {
+  LandscapeSettingsSchema,
+  type InterpolationCurve,
+  type LandscapeSettings,
+  type PathPlane,
+  type SurfaceGrid,
+} from '../core/landscape-types';
 
 /** A training run: its settings, an optional poison and defence, optional SAL after every epoch. */
 export interface TrainCommand {
@@ -41,14 +48,61 @@ export interface FilterSalCommand {
   settings: SalSettings;
 }
 
+/** What a landscape job computes. */
+export const LANDSCAPE_KINDS = ['surface', 'interpolation', 'path'] as const;
+export type LandscapeKind = (typeof LANDSCAPE_KINDS)[number];
+
+/**
+ * A landscape of a finished run of this session: a filter-normalised surface around its final
+ * weights, a 1-D interpolation (to `targetRunId`'s final weights, or from its own initial
+ * weights when that is null), or the surface over its training-path plane.
+ */
+export interface LandscapeCommand {
+  type: 'landscape';
+  runId: string;
+  kind: LandscapeKind;
+  sourceRunId: string;
+  targetRunId: string | null;
+  settings: LandscapeSettings;
+}
+
+/** A landscape result; surfaces arrive several times, sharpening (coarse to fine). */
+export type LandscapeResult =
+  | { kind: 'surface'; surface: SurfaceGrid }
+  | { kind: 'interpolation'; curve: InterpolationCurve }
+  | { kind: 'path'; surface: SurfaceGrid; plane: PathPlane };
+
+/**
+ * A finished run handed to the worker (a pretrained demo run, or one restored from IndexedDB),
+ * so landscapes and drill-downs work on it as on a run trained in this session. Its training
+ * set is rebuilt (same subset, poison and defence, from the seeds) only when a job needs it.
+ */
+export interface AdoptCommand {
+  type: 'adopt';
+  /** The run's id in the app (later jobs name it as their source). */
+  runId: string;
+  config: TrainConfig;
+  poison: PoisonSettings | null;
+  defence: DefenceSettings | null;
+  /** The adopted clean run TAP / SEP attacked (to rebuild their poisoned set). */
+  surrogateRunId: string | null;
+  /**
+   * Checkpoints in epoch order, epoch 0 (the seeded init) first; a single snapshot is taken as
+   * the final weights and the init is re-created from the config's seed.
+   */
+  checkpoints: WeightSnapshot[];
+}
+
 /**
  * App -> worker. Trains and filter-SAL jobs run one at a time in arrival order; `cancel`
- * stops the named job (running or queued).
+ * stops the named job (running or queued); `adopt` registers a finished run at once.
  */
 export type ToWorker =
   | { type: 'init'; backend: BackendPreference; dataUrl: string }
   | TrainCommand
   | FilterSalCommand
+  | LandscapeCommand
+  | AdoptCommand
   | { type: 'cancel'; runId: string };
 
 /** A few images of the training subset for the sample grid (bytes, HWC). */
@@ -68,7 +122,8 @@ export type FromWorker =
   | {
       type: 'status';
       runId: string;
-      stage: 'queued' | 'loading-data' | 'preparing' | 'poisoning' | 'training' | 'sal';
+      stage:
+        'queued' | 'loading-data' | 'preparing' | 'poisoning' | 'training' | 'sal' | 'landscape';
       detail: string;
       fraction: number;
     }
@@ -87,6 +142,15 @@ export type FromWorker =
       filters: FilterSal[];
       settings: SalSettings;
       seconds: number;
+    }
+  | {
+      type: 'landscape';
+      runId: string;
+      result: LandscapeResult;
+      /** Share of the points evaluated so far (1 with the last message). */
+      fraction: number;
+      /** The model's own loss and accuracy on that data (the centre point, or alpha 0). */
+      centre: { loss: number; acc: number } | null;
     }
   | { type: 'done'; runId: string; seconds: number }
   | { type: 'cancelled'; runId: string }
@@ -115,6 +179,31 @@ const ToWorkerSchema = z.discriminatedUnion('type', [
     epoch: z.number().int().min(0),
     settings: SalSettingsSchema,
   }),
+  z.object({
+    type: z.literal('landscape'),
+    runId: z.string().min(1),
+    kind: z.enum(LANDSCAPE_KINDS),
+    sourceRunId: z.string().min(1),
+    targetRunId: z.string().min(1).nullable(),
+    settings: LandscapeSettingsSchema,
+  }),
+  z.object({
+    type: z.literal('adopt'),
+    runId: z.string().min(1),
+    config: TrainConfigSchema,
+    poison: PoisonSettingsSchema.nullable(),
+    defence: DefenceSettingsSchema.nullable(),
+    surrogateRunId: z.string().min(1).nullable(),
+    checkpoints: z
+      .array(
+        z.object({
+          names: z.array(z.string()),
+          shapes: z.array(z.array(z.number().int().min(0))),
+          data: z.array(z.instanceof(Float32Array)),
+        }),
+      )
+      .min(1),
+  }),
   z.object({ type: z.literal('cancel'), runId: z.string().min(1) }),
 ]);
 
@@ -142,6 +231,8 @@ export function transferablesOf(msg: FromWorker): ArrayBuffer[] {
         msg.gallery.perturbation,
         msg.gallery.labels,
       ].map((d) => d.buffer as ArrayBuffer);
+    case 'landscape':
+      return landscapeBuffers(msg.result);
     case 'sal':
     case 'filter-sal':
     case 'ready':
@@ -154,6 +245,24 @@ export function transferablesOf(msg: FromWorker): ArrayBuffer[] {
     default: {
       const never: never = msg;
       throw new Error(`unknown message ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+function landscapeBuffers(r: LandscapeResult): ArrayBuffer[] {
+  const grid = (g: SurfaceGrid) => [g.xs, g.ys, g.loss, g.acc, g.done];
+  switch (r.kind) {
+    case 'surface':
+      return grid(r.surface).map((a) => a.buffer as ArrayBuffer);
+    case 'interpolation':
+      return [r.curve.alphas, r.curve.loss, r.curve.acc].map((a) => a.buffer as ArrayBuffer);
+    case 'path':
+      return [...grid(r.surface), r.plane.pathA, r.plane.pathB, r.plane.offPlane].map(
+        (a) => a.buffer as ArrayBuffer,
+      );
+    default: {
+      const never: never = r;
+      throw new Error(`unknown landscape ${JSON.stringify(never)}`);
     }
   }
 }

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SHOTS = join(ROOT, 'test-results', 'browser');
@@ -147,4 +147,30 @@ export async function canvasInk(page: Page, selector: string): Promise<number> {
       return sum + d.length / 4 - Math.max(...counts.values());
     }, 0),
   );
+}
+
+/**
+ * Counts drawn pixels of the WebGL canvas inside `el` (opaque and not white): the app's
+ * three.js canvases keep their drawing buffer, so it can be copied onto a 2D canvas and read.
+ */
+export async function glInk(el: Locator): Promise<number> {
+  return el.locator('canvas').evaluate((c) => {
+    const src = c as HTMLCanvasElement;
+    const t = document.createElement('canvas');
+    t.width = src.width;
+    t.height = src.height;
+    const ctx = t.getContext('2d');
+    if (!ctx || t.width === 0 || t.height === 0) return 0;
+    ctx.drawImage(src, 0, 0);
+    const d = ctx.getImageData(0, 0, t.width, t.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4)
+      if (d[i + 3]! > 200 && d[i]! + d[i + 1]! + d[i + 2]! < 700) ink++;
+    return ink;
+  });
+}
+
+/** Types `value` into the input with test id `testId`. */
+export async function fill(page: Page, testId: string, value: string): Promise<void> {
+  await page.getByTestId(testId).fill(value);
 }

@@ -3,33 +3,7 @@
  * the gallery, both SAL heatmaps (WebGL), a UD value or "undefined", and the per-filter
  * drill-down; screenshots poison-sal-*.png.
  */
-import type { Locator, Page } from 'playwright-core';
-import { canvasInk, check, type BrowserTest } from './harness';
-
-/**
- * Counts drawn pixels of the WebGL canvas inside `el` (opaque and not white): the heatmaps
- * keep their drawing buffer, so it can be copied onto a 2D canvas and read.
- */
-async function inkOf(el: Locator): Promise<number> {
-  return el.locator('canvas').evaluate((c) => {
-    const src = c as HTMLCanvasElement;
-    const t = document.createElement('canvas');
-    t.width = src.width;
-    t.height = src.height;
-    const ctx = t.getContext('2d');
-    if (!ctx || t.width === 0 || t.height === 0) return 0;
-    ctx.drawImage(src, 0, 0);
-    const d = ctx.getImageData(0, 0, t.width, t.height).data;
-    let ink = 0;
-    for (let i = 0; i < d.length; i += 4)
-      if (d[i + 3]! > 200 && d[i]! + d[i + 1]! + d[i + 2]! < 700) ink++;
-    return ink;
-  });
-}
-
-async function fill(page: Page, testId: string, value: string): Promise<void> {
-  await page.getByTestId(testId).fill(value);
-}
+import { canvasInk, check, fill, glInk, type BrowserTest } from './harness';
 
 export const poisonSalTests: BrowserTest[] = [
   {
@@ -94,7 +68,7 @@ export const poisonSalTests: BrowserTest[] = [
       const maps = page.getByTestId('sal-heatmap');
       check((await maps.count()) === 2, `expected 2 SAL heatmaps, saw ${await maps.count()}`);
       for (let i = 0; i < 2; i++) {
-        const ink = await inkOf(maps.nth(i).locator('.heatmap-box'));
+        const ink = await glInk(maps.nth(i).locator('.heatmap-box'));
         check(ink > 300, `SAL heatmap ${i + 1} is blank (ink ${ink})`);
       }
       const departure = (await page.getByTestId('sal-departure').textContent()) ?? '';
@@ -135,7 +109,7 @@ export const poisonSalTests: BrowserTest[] = [
       });
       await page.waitForTimeout(300);
       const grid = page.getByTestId('filter-grid');
-      const gridInk = await inkOf(grid.locator('.heatmap-box'));
+      const gridInk = await glInk(grid.locator('.heatmap-box'));
       check(gridInk > 100, `the per-filter grid is blank (ink ${gridInk})`);
       await grid.scrollIntoViewIfNeeded();
       const gb = (await grid.locator('.heatmap-box').boundingBox())!;

@@ -1,3 +1,4 @@
+import type { LandscapeCommand } from '../../src/workers/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { POISON_METHOD_IDS, POISON_METHODS } from '../../src/core/poison-types';
 import { APP_SAL_DEFAULTS } from '../../src/core/sal-types';
@@ -36,6 +37,16 @@ class FakeClient implements LabClientLike {
     runId = 'f',
   ) {
     this.filterJobs.push({ runId, job });
+    this.handlers.set(runId, onMessage);
+    return runId;
+  }
+  landscapeJobs: { runId: string; job: Omit<LandscapeCommand, 'type' | 'runId'> }[] = [];
+  landscape(
+    job: Omit<LandscapeCommand, 'type' | 'runId'>,
+    onMessage: (msg: RunMessage) => void,
+    runId = 'l',
+  ) {
+    this.landscapeJobs.push({ runId, job });
     this.handlers.set(runId, onMessage);
     return runId;
   }

@@ -1,3 +1,4 @@
+import type { LandscapeCommand } from '../../src/workers/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EpochMetrics, StepProgress } from '../../src/core/run-types';
 import { defaultTrainConfig, type TrainConfig } from '../../src/core/train-config';
@@ -29,6 +30,16 @@ class FakeClient implements LabClientLike {
     return runId;
   }
   filterSal(_job: unknown, onMessage: (msg: RunMessage) => void, runId = 'fake-filters') {
+    this.handlers.set(runId, onMessage);
+    return runId;
+  }
+  landscapeJobs: { runId: string; job: Omit<LandscapeCommand, 'type' | 'runId'> }[] = [];
+  landscape(
+    job: Omit<LandscapeCommand, 'type' | 'runId'>,
+    onMessage: (msg: RunMessage) => void,
+    runId = 'l',
+  ) {
+    this.landscapeJobs.push({ runId, job });
     this.handlers.set(runId, onMessage);
     return runId;
   }

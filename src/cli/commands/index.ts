@@ -1,5 +1,6 @@
 /** The command table: `salscape <name>` runs COMMANDS[name]. Add a command with one entry. */
 import type { Command } from '../command';
+import { landscapeCommand } from './landscape';
 import { poisonCommand } from './poison';
 import { salCommand } from './sal';
 import { trainCommand } from './train';
@@ -10,4 +11,5 @@ export const COMMANDS: Record<string, Command> = {
   poison: poisonCommand,
   sal: salCommand,
   ud: udCommand,
+  landscape: landscapeCommand,
 };

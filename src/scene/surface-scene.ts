@@ -1,0 +1,180 @@
+/**
+ * A loss surface in 3D with three.js: a vertex-coloured mesh (height and colour from the same
+ * shared scale), contour lines at their heights, the model's own point marked, a box frame and
+ * orbit controls. Renders on demand (data, size or camera changes), never in a loop.
+ * WebGLRenderer, not WebGPU: WebGPU canvases draw blank in headless browsers.
+ */
+import {
+  AmbientLight,
+  BufferAttribute,
+  BufferGeometry,
+  DirectionalLight,
+  DoubleSide,
+  EdgesGeometry,
+  BoxGeometry,
+  Group,
+  LinearSRGBColorSpace,
+  LineBasicMaterial,
+  LineSegments,
+  Mesh,
+  MeshBasicMaterial,
+  MeshLambertMaterial,
+  PerspectiveCamera,
+  Scene,
+  SphereGeometry,
+  WebGLRenderer,
+} from 'three';
+import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
+import { GLTFExporter } from 'three/examples/jsm/exporters/GLTFExporter.js';
+import {
+  contourSegments,
+  HEIGHT_RATIO,
+  sampleGrid,
+  surfaceMesh,
+  toBox,
+  type SurfaceDrawInput,
+} from './surface-data';
+
+/** What the scene shows: a surface, its contour levels and the model's point (grid coords). */
+export interface SurfaceSceneInput extends SurfaceDrawInput {
+  levels: readonly number[];
+  /** Fractional grid coordinates of the model's own weights, or null. */
+  marker: { i: number; j: number } | null;
+}
+
+const LIFT = 0.003;
+
+export class SurfaceScene {
+  private readonly renderer: WebGLRenderer;
+  private readonly scene = new Scene();
+  private readonly camera = new PerspectiveCamera(40, 1, 0.01, 20);
+  private readonly controls: OrbitControls;
+  private readonly content = new Group();
+  private readonly surfaceGeom = new BufferGeometry();
+  private readonly lineGeom = new BufferGeometry();
+  private readonly surfaceMat = new MeshLambertMaterial({ vertexColors: true, side: DoubleSide });
+  private readonly lineMat = new LineBasicMaterial({
+    color: 0xffffff,
+    transparent: true,
+    opacity: 0.75,
+  });
+  private readonly frameMat = new LineBasicMaterial({ color: 0x8a8f98 });
+  private readonly markerMat = new MeshBasicMaterial({ color: 0xe0312b });
+  private readonly marker = new Mesh(new SphereGeometry(0.018, 16, 12), this.markerMat);
+  private hasData = false;
+
+  /** Throws when WebGL is unavailable; callers show a message instead. */
+  constructor(canvas: HTMLCanvasElement) {
+    this.renderer = new WebGLRenderer({
+      canvas,
+      antialias: true,
+      alpha: true,
+      // Keeps the last frame readable for PNG export and screenshots.
+      preserveDrawingBuffer: true,
+    });
+    this.renderer.outputColorSpace = LinearSRGBColorSpace;
+    this.renderer.setClearColor(0xffffff, 0);
+    this.renderer.setPixelRatio(Math.min(2, globalThis.devicePixelRatio || 1));
+    this.camera.position.set(1.35, 1.2, 1.5);
+    this.controls = new OrbitControls(this.camera, canvas);
+    this.controls.target.set(0, HEIGHT_RATIO / 3, 0);
+    this.controls.update();
+    this.controls.addEventListener('change', () => this.render());
+    this.scene.add(new AmbientLight(0xffffff, 2.2));
+    const sun = new DirectionalLight(0xffffff, 1.1);
+    sun.position.set(0.5, 2, 1);
+    this.scene.add(sun);
+    const surface = new Mesh(this.surfaceGeom, this.surfaceMat);
+    surface.name = 'loss-surface';
+    const lines = new LineSegments(this.lineGeom, this.lineMat);
+    lines.name = 'contours';
+    const frame = new LineSegments(
+      new EdgesGeometry(new BoxGeometry(1, HEIGHT_RATIO, 1)),
+      this.frameMat,
+    );
+    frame.position.y = HEIGHT_RATIO / 2;
+    frame.name = 'frame';
+    this.marker.name = 'model';
+    this.content.add(surface, lines, frame, this.marker);
+    this.scene.add(this.content);
+  }
+
+  /** Shows a surface and renders. */
+  setData(input: SurfaceSceneInput): void {
+    const m = surfaceMesh(input);
+    this.surfaceGeom.setAttribute('position', new BufferAttribute(m.positions, 3));
+    this.surfaceGeom.setAttribute('color', new BufferAttribute(m.colors, 3));
+    this.surfaceGeom.setIndex(new BufferAttribute(m.indices, 1));
+    this.surfaceGeom.computeVertexNormals();
+    this.surfaceGeom.computeBoundingSphere();
+    const nx = input.xs.length;
+    const ny = input.ys.length;
+    const pts: number[] = [];
+    for (const c of contourSegments(input.values, nx, ny, input.levels)) {
+      const s = c.segments;
+      for (let k = 0; k + 3 < s.length; k += 4) {
+        const [x0, y0, z0] = toBox(input, s[k]!, s[k + 1]!, c.level);
+        const [x1, y1, z1] = toBox(input, s[k + 2]!, s[k + 3]!, c.level);
+        // Lifted a hair so the surface does not hide them.
+        pts.push(x0, y0 + LIFT, z0, x1, y1 + LIFT, z1);
+      }
+    }
+    this.lineGeom.setAttribute('position', new BufferAttribute(Float32Array.from(pts), 3));
+    this.lineGeom.computeBoundingSphere();
+    if (input.marker) {
+      const v = sampleGrid(input.values, nx, ny, input.marker.i, input.marker.j);
+      this.marker.position.set(...toBox(input, input.marker.i, input.marker.j, v));
+      this.marker.position.y += 0.012;
+      this.marker.visible = true;
+    } else this.marker.visible = false;
+    this.hasData = true;
+    this.render();
+  }
+
+  /** Follows the canvas's CSS size (pixels) and renders. */
+  resize(width: number, height: number): void {
+    const w = Math.max(1, Math.floor(width));
+    const h = Math.max(1, Math.floor(height));
+    this.renderer.setSize(w, h, false);
+    this.camera.aspect = w / h;
+    this.camera.updateProjectionMatrix();
+    this.render();
+  }
+
+  /** Turns the view to a camera angle (keyboard access to the orbit). */
+  rotate(deltaAzimuth: number, deltaElevation: number): void {
+    const offset = this.camera.position.clone().sub(this.controls.target);
+    const r = offset.length();
+    let az = Math.atan2(offset.x, offset.z) + deltaAzimuth;
+    let el = Math.asin(Math.max(-1, Math.min(1, offset.y / r))) + deltaElevation;
+    el = Math.max(0.05, Math.min(1.5, el));
+    az = ((az + Math.PI) % (2 * Math.PI)) - Math.PI;
+    this.camera.position.set(
+      this.controls.target.x + r * Math.cos(el) * Math.sin(az),
+      this.controls.target.y + r * Math.sin(el),
+      this.controls.target.z + r * Math.cos(el) * Math.cos(az),
+    );
+    this.controls.update();
+  }
+
+  /** Draws one frame. */
+  render(): void {
+    if (this.hasData) this.renderer.render(this.scene, this.camera);
+  }
+
+  /** The surface, contours and marker as a glTF 2.0 JSON document. */
+  async toGltf(): Promise<string> {
+    const result = await new GLTFExporter().parseAsync(this.content, { binary: false });
+    return JSON.stringify(result);
+  }
+
+  /** Frees the GPU buffers, the controls and the context. */
+  dispose(): void {
+    this.controls.dispose();
+    this.surfaceGeom.dispose();
+    this.lineGeom.dispose();
+    for (const m of [this.surfaceMat, this.lineMat, this.frameMat, this.markerMat]) m.dispose();
+    this.renderer.dispose();
+    this.renderer.forceContextLoss();
+  }
+}

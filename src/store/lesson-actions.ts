@@ -1,0 +1,42 @@
+/** Opening a lesson, moving between its steps and closing it, on a store. */
+import type { StoreApi } from 'zustand/vanilla';
+import { lessonById, type LessonStep } from './lessons';
+import { selectExperiment } from './selectors';
+import { applyShareState } from './share/share-store';
+import type { All } from './types';
+
+/** Applies a step's view: the landscape tab and the compared poisoned run, when it has one. */
+export function applyLessonStep(store: StoreApi<All>, step: LessonStep): void {
+  const s = store.getState();
+  if (step.view) s.setLandscapeView(step.view);
+  if (step.focus) {
+    const e = selectExperiment(s);
+    const id = e?.poisonedRunIds.find((r) => s.runs[r]?.method === step.focus);
+    if (id) s.focusRun(id);
+  }
+}
+
+/** Opens a lesson at its first step with its settings. Returns false for an unknown id. */
+export function startLesson(store: StoreApi<All>, id: string): boolean {
+  const lesson = lessonById(id);
+  if (!lesson) return false;
+  applyShareState(store, lesson.patch);
+  store.getState().setLesson({ id, step: 0 });
+  return showLessonStep(store, 0);
+}
+
+/** Shows step `index` of the open lesson (clamped). Returns false when no lesson is open. */
+export function showLessonStep(store: StoreApi<All>, index: number): boolean {
+  const s = store.getState();
+  const l = s.lesson ? lessonById(s.lesson.id) : null;
+  if (!l) return false;
+  const step = Math.max(0, Math.min(l.steps.length - 1, Math.round(index)));
+  s.setLesson({ id: l.id, step });
+  applyLessonStep(store, l.steps[step]!);
+  return true;
+}
+
+/** Closes the lesson (the settings stay). */
+export function closeLesson(store: StoreApi<All>): void {
+  store.getState().setLesson(null);
+}

@@ -1,0 +1,88 @@
+/**
+ * The share slice: notices about dropped link fields and unavailable storage, the lesson a
+ * link opened, experiment names, and in-store rename / delete (the persister mirrors them).
+ */
+import type { StateCreator } from 'zustand';
+import { isActiveStatus } from '../run-state';
+import type { All } from '../types';
+import type { LessonRef } from './share-types';
+
+/** Link, lesson and saved-runs state. */
+export interface ShareSlice {
+  /** One line per dropped link field, shown until dismissed. */
+  shareNotices: readonly string[];
+  /** Why saved runs are unavailable or an import failed (null: nothing to say). */
+  persistNotice: string | null;
+  /** The lesson and step a link opened (null: none). */
+  lesson: LessonRef | null;
+  /** Names the user gave experiments, by experiment id. */
+  experimentNames: Readonly<Record<string, string>>;
+  /** Experiments that were active when the page closed or crashed. */
+  interruptedExperiments: Readonly<Record<string, true>>;
+  addShareNotices(notices: readonly string[]): void;
+  dismissShareNotices(): void;
+  setPersistNotice(notice: string | null): void;
+  setLesson(lesson: LessonRef | null): void;
+  /** Renames an experiment ('' restores the default "experiment #n"). */
+  renameExperiment(id: string, name: string): void;
+  /** Cancels its active runs and removes an experiment and its runs from the session. */
+  deleteExperiment(id: string): void;
+}
+
+/** Creates the share slice. */
+export const createShareSlice = (): StateCreator<All, [], [], ShareSlice> => (set, get) => ({
+  shareNotices: [],
+  persistNotice: null,
+  lesson: null,
+  experimentNames: {},
+  interruptedExperiments: {},
+  addShareNotices: (notices) =>
+    set((s) => (notices.length ? { shareNotices: [...s.shareNotices, ...notices] } : {})),
+  dismissShareNotices: () => set({ shareNotices: [] }),
+  setPersistNotice: (notice) => set({ persistNotice: notice }),
+  setLesson: (lesson) => set({ lesson: lesson ? { ...lesson } : null }),
+  renameExperiment: (id, name) =>
+    set((s) => {
+      if (!s.experiments[id]) return {};
+      const names = { ...s.experimentNames };
+      const trimmed = name.trim().slice(0, 80);
+      if (trimmed) names[id] = trimmed;
+      else delete names[id];
+      return { experimentNames: names };
+    }),
+  deleteExperiment: (id) => {
+    const s = get();
+    const exp = s.experiments[id];
+    if (!exp) return;
+    const runIds = [exp.cleanRunId, ...exp.poisonedRunIds];
+    for (const r of runIds) if (s.runs[r] && isActiveStatus(s.runs[r].status)) s.cancelRun(r);
+    set((st) => {
+      const runs = { ...st.runs };
+      for (const r of runIds) delete runs[r];
+      const experiments = { ...st.experiments };
+      delete experiments[id];
+      const experimentNames = { ...st.experimentNames };
+      delete experimentNames[id];
+      const interruptedExperiments = { ...st.interruptedExperiments };
+      delete interruptedExperiments[id];
+      const experimentOrder = st.experimentOrder.filter((e) => e !== id);
+      const selected =
+        st.selectedExperimentId === id
+          ? (experimentOrder[experimentOrder.length - 1] ?? null)
+          : st.selectedExperimentId;
+      const selExp = selected ? experiments[selected] : undefined;
+      return {
+        runs,
+        runOrder: st.runOrder.filter((r) => !runIds.includes(r)),
+        experiments,
+        experimentOrder,
+        experimentNames,
+        interruptedExperiments,
+        selectedExperimentId: selected,
+        focusedRunId:
+          st.selectedExperimentId === id ? (selExp?.poisonedRunIds[0] ?? null) : st.focusedRunId,
+        filterView: st.filterView && runIds.includes(st.filterView.runId) ? null : st.filterView,
+      };
+    });
+  },
+});
