@@ -2,7 +2,9 @@
 
 Same models (cnn-s, lenet5), same batch (64), same grid-point work (256 images per point, the
 weights set to centre + a*d1 + b*d2 before each point) as src/ml/engine/bench-core.ts.
-Prints one JSON object on stdout.
+Prints one JSON object on stdout. Rates per second of wall time, and (`...PerCpuSec`) per
+second of this process's CPU time, which stays comparable on a shared machine. An optional third
+argument sets torch's thread count (default: torch's own choice).
 """
 import json
 import sys
@@ -56,10 +58,11 @@ def bench(model, steps, points):
 
     for _ in range(3):
         step()
-    t = time.perf_counter()
+    t, c0 = time.perf_counter(), time.process_time()
     for _ in range(steps):
         step()
     train = steps * 64 / (time.perf_counter() - t)
+    train_cpu = steps * 64 / (time.process_time() - c0)
 
     model.eval()
     x, y = torch.rand(256, 1, 28, 28), torch.randint(0, 10, (256,))
@@ -67,7 +70,7 @@ def bench(model, steps, points):
     d1 = [torch.randn_like(p) * 0.01 for p in centre]
     d2 = [torch.randn_like(p) * 0.01 for p in centre]
     with torch.no_grad():
-        t = time.perf_counter()
+        t, c0 = time.perf_counter(), time.process_time()
         for k in range(points):
             a, b = ((2 * k * 7919) % 21) / 10 - 1, ((2 * k + 1) * 7919 % 21) / 10 - 1
             for p, c, u, v in zip(model.parameters(), centre, d1, d2):
@@ -76,12 +79,20 @@ def bench(model, steps, points):
             F.cross_entropy(logits, y).item()
             (logits.argmax(1) == y).sum().item()
         grid = points * 256 / (time.perf_counter() - t)
-    return {"trainExPerSec": train, "gridImgPerSec": grid}
+        grid_cpu = points * 256 / (time.process_time() - c0)
+    return {
+        "trainExPerSec": train,
+        "gridImgPerSec": grid,
+        "trainExPerCpuSec": train_cpu,
+        "gridImgPerCpuSec": grid_cpu,
+    }
 
 
 if __name__ == "__main__":
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 100
     points = int(sys.argv[2]) if len(sys.argv) > 2 else 100
+    if len(sys.argv) > 3:
+        torch.set_num_threads(int(sys.argv[3]))
     out = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),

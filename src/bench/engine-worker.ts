@@ -48,7 +48,9 @@ self.onmessage = async (ev: MessageEvent<BenchRequest>) => {
         ? probe.webgpu.detail
         : req.backend === 'webgl'
           ? probe.webgl.detail
-          : '';
+          : req.backend === 'wasm'
+            ? `SIMD ${(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'on' : 'off'}, 1 thread`
+            : '';
     const figures = await benchEngine(req.model as ModelId, req.steps, req.points, req.warmup);
     self.postMessage({ request: req, figures, detail } satisfies BenchReply);
   } catch (e) {

@@ -56,7 +56,7 @@ async function naive(
 describe('grid evaluator', () => {
   const points = [0, 0, 0.5, -0.25, -1, 1, 0.1, 0.9, 1, 1];
   for (const model of ['cnn-s', 'lenet5', 'mlp', 'vgg-s'] as const) {
-    for (const pre of [true, false]) {
+    for (const pre of [true, false, 'auto'] as const) {
       it(`${model}, first-layer precompute ${pre}: equals the naive per-point evaluation`, async () => {
         const spec = buildSpec(model);
         const c = initSnapshot(spec, 4);

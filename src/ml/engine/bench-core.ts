@@ -13,13 +13,20 @@ import { Sgd } from '../train/sgd';
 import { evaluate } from '../train/evaluate';
 import { createGridEvaluator } from './grid-eval';
 
-/** One benchmark row. Rates are examples (images) per second. */
+/**
+ * One benchmark row. Rates are examples (images) per second of wall time; the `Cpu` rates are
+ * per second of this process's CPU time (Node only, null elsewhere): on a shared machine they
+ * stay comparable while wall time depends on the neighbours.
+ */
 export interface EngineFigures {
   model: ModelId;
   backend: string;
   trainExPerSec: number;
   gridImgPerSec: number;
   naiveGridImgPerSec: number;
+  trainExPerCpuSec: number | null;
+  gridImgPerCpuSec: number | null;
+  naiveGridImgPerCpuSec: number | null;
   steps: number;
   points: number;
   tensorsBefore: number;
@@ -27,7 +34,20 @@ export interface EngineFigures {
   peakBytes: number;
 }
 
-const now = () => performance.now();
+type CpuUsage = () => { user: number; system: number };
+const cpuUsage = (globalThis as { process?: { cpuUsage?: CpuUsage } }).process?.cpuUsage;
+
+/** Starts a timer; `rate(count)` is count per second of wall and of CPU time since then. */
+function timer(): (count: number) => { wall: number; cpu: number | null } {
+  const t0 = performance.now();
+  const c0 = cpuUsage?.();
+  return (count) => {
+    const wall = count / ((performance.now() - t0) / 1000);
+    if (!c0 || !cpuUsage) return { wall, cpu: null };
+    const c1 = cpuUsage();
+    return { wall, cpu: count / ((c1.user - c0.user + c1.system - c0.system) / 1e6) };
+  };
+}
 
 function noise(n: number, seed: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const rng = new Rng(seed);
@@ -74,9 +94,9 @@ export async function benchEngine(
     peak();
   };
   for (let i = 0; i < warmup; i++) await step();
-  let t = now();
+  let rate = timer();
   for (let i = 0; i < steps; i++) await step();
-  const trainExPerSec = (steps * 64) / ((now() - t) / 1000);
+  const train = rate(steps * 64);
   tf.dispose([...ws, batch.x, batch.y]);
   sgd.dispose();
 
@@ -86,13 +106,13 @@ export async function benchEngine(
   const pts = new Float64Array(points * 2).map((_, i) => ((i * 7919) % 21) / 10 - 1);
   const ev = createGridEvaluator(spec, init, [d1, d2], data);
   await ev.evaluate(pts.subarray(0, 4));
-  t = now();
+  rate = timer();
   await ev.evaluate(pts, { onBlock: peak });
-  const gridImgPerSec = (points * 256) / ((now() - t) / 1000);
+  const grid = rate(points * 256);
   ev.dispose();
 
   const naivePoints = Math.max(2, Math.ceil(points / 5));
-  t = now();
+  rate = timer();
   for (let p = 0; p < naivePoints; p++) {
     const a = pts[2 * p]!;
     const b = pts[2 * p + 1]!;
@@ -104,14 +124,17 @@ export async function benchEngine(
     tf.dispose(w);
     peak();
   }
-  const naiveGridImgPerSec = (naivePoints * 256) / ((now() - t) / 1000);
+  const naive = rate(naivePoints * 256);
   tf.dispose([data.x, data.y]);
   return {
     model,
     backend: tf.getBackend(),
-    trainExPerSec,
-    gridImgPerSec,
-    naiveGridImgPerSec,
+    trainExPerSec: train.wall,
+    gridImgPerSec: grid.wall,
+    naiveGridImgPerSec: naive.wall,
+    trainExPerCpuSec: train.cpu,
+    gridImgPerCpuSec: grid.cpu,
+    naiveGridImgPerCpuSec: naive.cpu,
     steps,
     points,
     tensorsBefore,

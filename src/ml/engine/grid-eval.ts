@@ -6,14 +6,17 @@
  *   are copied through JavaScript per point.
  * - The first weight layer is linear in its weights, so its pre-activation at (a, b) is
  *   z0 + a * z1 + b * z2 with z0 = layer(x; centre), z1 = layer(x; d1), z2 = layer(x; d2),
- *   computed once per surface (`firstLayerPrecompute`): each point then skips that layer
- *   (worth it when that layer costs more than the two multiply-adds that replace it).
+ *   computed once per surface (`firstLayerPrecompute`): each point then replaces that layer by
+ *   a cheap combination (worth it when the layer costs 16 or more multiply-adds per output).
+ * - WASM runs one point at a time at full efficiency: stacking points into one kernel call
+ *   would only save launch overhead, measured at ~6% of a cnn-s point, while forcing channel
+ *   slices that WASM copies slowly.
  * - Points are read back in blocks, so a GPU backend is not stalled by one sync per point.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { WeightSnapshot } from '../../core/weights';
 import { assertSameLayout } from '../../core/weights';
-import { correctCount, crossEntropy, forward } from '../models/forward';
+import { forward } from '../models/forward';
 import { snapshotToTensors } from '../models/params';
 import type { LayerSpec, ModelSpec } from '../models/zoo';
 import { CancelledError } from '../train/train-loop';
@@ -22,11 +25,12 @@ import { CancelledError } from '../train/train-loop';
 export interface GridEvalOptions {
   /**
    * Precompute the first layer's three linear parts. 'auto' (default) does so when each output
-   * of that layer costs at least 16 multiply-adds: for a 3x3 conv on one channel (cnn-s) the
-   * conv itself is cheaper than the linear combination (npm run bench:engine).
+   * of that layer costs at least 16 multiply-adds (lenet5's 5x5 conv, a dense first layer): for
+   * a 3x3 conv on one channel (cnn-s, vgg-s) the conv itself is cheaper than combining the
+   * three precomputed parts (npm run bench:engine).
    */
   firstLayerPrecompute?: boolean | 'auto';
-  /** Images per forward pass; bounds memory (default: all). */
+  /** Images per forward pass; bounds memory (default: all, the fastest on WASM). */
   imageBatch?: number;
   /** Points evaluated between read-backs (default 8). */
   pointsPerSync?: number;
@@ -51,6 +55,26 @@ function firstLayer(l: LayerSpec, x: tf.Tensor4D, k: tf.Tensor, b: tf.Tensor): t
   return tf.add(tf.matMul(tf.reshape(x, [x.shape[0], -1]), k as tf.Tensor2D), b);
 }
 
+/** Whether precomputing the first layer pays: from 16 multiply-adds per output on. */
+function worthPrecomputing(l: LayerSpec, channels: number): boolean {
+  if (l.kind === 'dense') return true;
+  return l.kind === 'conv' && l.kernel * l.kernel * channels >= 16;
+}
+
+/**
+ * One chunk of images. For a conv first layer the three parts are concatenated on the channel
+ * axis, [n, H, W, 3C], and combined per point by a 1x1 conv with fused ReLU: one pass over the
+ * parts, about 10% faster on WASM than separate multiply/add/ReLU kernels (npm run
+ * bench:engine; a [1,3]x[3,M] matMul was no faster). A dense first layer keeps the three
+ * [n, units] parts: they are small.
+ */
+interface Chunk {
+  x: tf.Tensor4D;
+  y: tf.Tensor1D;
+  convParts: tf.Tensor4D | null;
+  denseParts: [tf.Tensor, tf.Tensor, tf.Tensor] | null;
+}
+
 /** Creates an evaluator; `dispose()` frees everything it holds. */
 export function createGridEvaluator(
   spec: ModelSpec,
@@ -71,43 +95,91 @@ export function createGridEvaluator(
   const li = spec.layers.findIndex((l) => l.kind === 'conv' || l.kind === 'dense');
   const first = spec.layers[li];
   const onlyFlattenBefore = spec.layers.slice(0, li).every((l) => l.kind === 'flatten');
+  const want = opts.firstLayerPrecompute ?? 'auto';
   const precompute =
-    (opts.firstLayerPrecompute ?? true) && first !== undefined && onlyFlattenBefore;
+    first !== undefined &&
+    onlyFlattenBefore &&
+    (want === 'auto' ? worthPrecomputing(first, data.x.shape[3]) : want);
   const relu = first?.kind === 'conv' || (first?.kind === 'dense' && first.relu);
-  const chunks: { x: tf.Tensor4D; y: tf.Tensor1D; z: [tf.Tensor, tf.Tensor, tf.Tensor] | null }[] =
-    [];
+  const filters = precompute && first?.kind === 'conv' ? first.filters : 0;
+  // Three stacked identities: the 1x1 kernel at (a, b) is this times [1, a, b].
+  const identities =
+    filters > 0
+      ? tf.keep(
+          tf.tidy(() => {
+            const e = tf.eye(filters);
+            return tf.stack([e, e, e]);
+          }),
+        )
+      : null;
+  const chunks: Chunk[] = [];
   for (let s = 0; s < n; s += batch) {
     const size = Math.min(batch, n - s);
     const x = tf.keep(tf.slice(data.x, [s, 0, 0, 0], [size, -1, -1, -1]));
     const y = tf.keep(tf.slice(data.y, [s], [size]));
-    const z =
-      precompute && first
-        ? (tf.tidy(() => [c, d1, d2].map((w) => tf.keep(firstLayer(first, x, w[0]!, w[1]!)))) as [
-            tf.Tensor,
-            tf.Tensor,
-            tf.Tensor,
-          ])
-        : null;
-    chunks.push({ x, y, z });
+    const chunk: Chunk = { x, y, convParts: null, denseParts: null };
+    if (precompute && first) {
+      const parts = tf.tidy(() => [c, d1, d2].map((w) => firstLayer(first, x, w[0]!, w[1]!)));
+      if (first.kind === 'conv') {
+        chunk.convParts = tf.keep(tf.concat(parts, 3) as tf.Tensor4D);
+        tf.dispose(parts);
+      } else chunk.denseParts = parts.map((t) => tf.keep(t)) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    }
+    chunks.push(chunk);
   }
 
-  /** Summed loss and correct count at (a, b) as a [2] tensor. */
-  const point = (a: number, b: number): tf.Tensor1D =>
+  const labels = tf.keep(tf.concat(chunks.map((ch) => ch.y)));
+
+  /** Logits [n, K] of all images at (a, b). */
+  const point = (a: number, b: number): tf.Tensor2D =>
     tf.tidy(() => {
+      // Per weight, not one [1,3]x[3,P] matMul split into layers: WASM's SplitV and the
+      // reshapes after it cost ~10x more than these small kernels (measured on lenet5).
       const w = c.map((t, i) => tf.add(t, tf.add(tf.mul(d1[i]!, a), tf.mul(d2[i]!, b))));
-      const parts = chunks.map(({ x, y, z }) => {
+      const mix = identities
+        ? (tf.reshape(tf.mul(identities, tf.reshape(tf.tensor1d([1, a, b]), [3, 1, 1])), [
+            1,
+            1,
+            3 * filters,
+            filters,
+          ]) as tf.Tensor4D)
+        : null;
+      const parts = chunks.map(({ x, convParts, denseParts }) => {
         let logits: tf.Tensor2D;
-        if (z) {
-          const pre = tf.add(z[0], tf.add(tf.mul(z[1], a), tf.mul(z[2], b)));
+        if (convParts && mix) {
+          const h = tf.fused.conv2d({
+            x: convParts,
+            filter: mix,
+            strides: 1,
+            pad: 'valid',
+            activation: 'relu',
+          });
+          logits = forward(spec, w, h, true, li + 1);
+        } else if (denseParts) {
+          const [z0, z1, z2] = denseParts;
+          const pre = tf.add(z0, tf.add(tf.mul(z1, a), tf.mul(z2, b)));
           logits = forward(spec, w, relu ? tf.relu(pre) : pre, true, li + 1);
         } else logits = forward(spec, w, x, true);
-        const size = x.shape[0];
-        return tf.stack([
-          tf.mul(crossEntropy(logits, y), size),
-          tf.cast(correctCount(logits, y), 'float32'),
-        ]);
+        return logits;
       });
-      return tf.addN(parts) as tf.Tensor1D;
+      return parts.length === 1 ? parts[0]! : (tf.concat(parts) as tf.Tensor2D);
+    });
+
+  /**
+   * [P, 2]: summed cross-entropy and correct count of each of P points' logits, stacked
+   * [P*n, K]. One softmax over the whole block instead of ~20 small kernels per point.
+   */
+  const lossAndCorrect = (logits: tf.Tensor2D, p: number): tf.Tensor2D =>
+    tf.tidy(() => {
+      const k = logits.shape[1];
+      const y = p === 1 ? labels : tf.tile(labels, [p]);
+      // int32 one-hot: WASM's OneHot writes int32 bits whatever dtype is asked for.
+      const picked = tf.sum(tf.mul(tf.logSoftmax(logits), tf.oneHot(y, k)), 1);
+      const hit = tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32');
+      return tf.stack(
+        [tf.neg(tf.sum(tf.reshape(picked, [p, n]), 1)), tf.sum(tf.reshape(hit, [p, n]), 1)],
+        1,
+      ) as tf.Tensor2D;
     });
 
   return {
@@ -118,11 +190,12 @@ export function createGridEvaluator(
       for (let start = 0; start < count; start += pointsPerSync) {
         if (hooks.shouldStop?.()) throw new CancelledError();
         const end = Math.min(count, start + pointsPerSync);
-        const block: tf.Tensor1D[] = [];
+        const block: tf.Tensor2D[] = [];
         for (let p = start; p < end; p++) block.push(point(points[2 * p]!, points[2 * p + 1]!));
-        const stacked = tf.stack(block);
-        const vals = await stacked.data();
-        tf.dispose([stacked, ...block]);
+        const sums = tf.tidy(() => lossAndCorrect(tf.concat(block) as tf.Tensor2D, block.length));
+        tf.dispose(block);
+        const vals = await sums.data();
+        sums.dispose();
         for (let p = start; p < end; p++) {
           loss[p] = vals[2 * (p - start)]! / n;
           acc[p] = vals[2 * (p - start) + 1]! / n;
@@ -132,9 +205,11 @@ export function createGridEvaluator(
       return { loss, acc };
     },
     dispose() {
-      tf.dispose([...c, ...d1, ...d2]);
-      for (const ch of chunks) tf.dispose([ch.x, ch.y, ...(ch.z ?? [])]);
+      tf.dispose([...c, ...d1, ...d2, labels]);
+      for (const ch of chunks)
+        tf.dispose([ch.x, ch.y, ...(ch.convParts ? [ch.convParts] : []), ...(ch.denseParts ?? [])]);
       chunks.length = 0;
+      identities?.dispose();
     },
   };
 }
