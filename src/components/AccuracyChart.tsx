@@ -98,7 +98,12 @@ export function AccuracyChart() {
         Clean test accuracy per epoch <RunLegend />
       </h2>
       <div className="chart-body">
-        <div ref={ref} className="chart-canvas" />
+        <div
+          ref={ref}
+          className="chart-canvas"
+          role="img"
+          aria-label="Line chart: clean test accuracy after each epoch, one line per run in its colour"
+        />
         {!anyEpoch && <p className="chart-empty">Accuracy appears after the first epoch.</p>}
       </div>
     </section>

@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import { appStore } from '../store';
 import { LabClient } from '../workers/client';
 import { ConfigPanel } from './ConfigPanel';
+import { CrossTaskPanel } from './crosstask/CrossTaskPanel';
 import { ExperimentStatus } from './ExperimentStatus';
 import { LandscapePanel } from './landscape/LandscapePanel';
 import { LessonPanel } from './LessonPanel';
@@ -45,6 +46,7 @@ export function App() {
           <LandscapePanel />
           <TrainingCharts />
           <PoisonGallery />
+          <CrossTaskPanel />
         </section>
         <aside className="col right" aria-label="Learnability">
           <LearnabilityPanel />

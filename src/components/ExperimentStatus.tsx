@@ -11,6 +11,7 @@ import {
 } from '../store';
 import { describeDefence } from '../core/defence-types';
 import { DATASET_SHORT } from '../store/config-fields';
+import { DemoBanner } from './DemoBanner';
 import { fmtInt } from './format';
 import { RunLine } from './RunLine';
 
@@ -48,6 +49,7 @@ export function ExperimentStatus() {
   const failed = runs.find((r) => r.status === 'failed');
   return (
     <section className="card status" data-testid="run-status" data-state={state} aria-live="polite">
+      <DemoBanner />
       {exp ? (
         <>
           <p className="status-head">

@@ -106,7 +106,34 @@ export function HeatmapView(p: Props) {
       className={`heatmap-box ${p.onPick ? 'pickable' : ''}`}
       data-testid={p.testId}
       role="img"
-      aria-label={p.label}
+      aria-label={`${p.label}. Arrow keys move between cells${p.onPick ? ', Enter opens one' : ''}.`}
+      tabIndex={0}
+      onKeyDown={(e) => {
+        const moves: Record<string, [number, number]> = {
+          ArrowLeft: [-1, 0],
+          ArrowRight: [1, 0],
+          ArrowUp: [0, -1],
+          ArrowDown: [0, 1],
+        };
+        const cur = hover?.cell ?? p.selected ?? { col: 0, row: 0 };
+        if ((e.key === 'Enter' || e.key === ' ') && hover && p.onPick) {
+          e.preventDefault();
+          p.onPick(hover.cell);
+          return;
+        }
+        const m = moves[e.key];
+        const b = box.current;
+        if (!m || !b || cols === 0 || rows === 0) return;
+        e.preventDefault();
+        const cell = {
+          col: hover ? Math.min(cols - 1, Math.max(0, cur.col + m[0])) : cur.col,
+          row: hover ? Math.min(rows - 1, Math.max(0, cur.row + m[1])) : cur.row,
+        };
+        const r = b.getBoundingClientRect();
+        const [x0, y0, x1, y1] = cellRect(grid, cell.col, cell.row);
+        setHover({ cell, cx: r.left + (x0 + x1) / 2, cy: r.top + (y0 + y1) / 2 });
+      }}
+      onBlur={() => setHover(null)}
       onPointerMove={(e) => setHover(pick(e))}
       onPointerLeave={() => setHover(null)}
       onClick={(e) => {
@@ -121,6 +148,7 @@ export function HeatmapView(p: Props) {
         <div
           className="heatmap-tip"
           role="tooltip"
+          aria-live="polite"
           style={{
             left: Math.max(4, Math.min(hover.cx + 12, window.innerWidth - TIP_WIDTH - 8)),
             // Below the pointer in the upper half of the window, above it in the lower half.

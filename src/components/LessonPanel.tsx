@@ -72,6 +72,12 @@ export function LessonPanel() {
       <h3>{lesson.title}</h3>
       <h4 data-testid="lesson-step-title">{step.title}</h4>
       <p aria-live="polite">{step.text}</p>
+      {!experimentId && (
+        <p className="muted small" data-testid="lesson-train-hint">
+          Nothing trained yet: press <strong>Train</strong> to run this lesson’s experiment (about a
+          minute on a laptop).
+        </p>
+      )}
       <div className="lesson-nav">
         <button
           type="button"

@@ -80,7 +80,12 @@ export function LossChart() {
         <span className="muted small">cross-entropy on each run&apos;s own training set</span>
       </h2>
       <div className="chart-body">
-        <div ref={ref} className="chart-canvas" />
+        <div
+          ref={ref}
+          className="chart-canvas"
+          role="img"
+          aria-label="Line chart: training loss over the epochs, one line per run in its colour"
+        />
         {!any && <p className="chart-empty">The loss appears here while a run trains.</p>}
       </div>
     </section>

@@ -7,6 +7,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import { applyShareState, shareHash, syncHash } from '../store/share/share-store';
 import { decodeShareState } from '../store/share/url-codec';
 import type { All } from '../store/types';
+import { httpDemoSource, startDemos } from '../store/demo-controller';
 import { bootPersistence } from './page-persistence';
 
 /** Applies a hash to the store and shows its notices. */
@@ -29,5 +30,8 @@ export function bootSharing(store: StoreApi<All>): void {
     store.getState().dismissShareNotices();
     applyHash(store, location.hash);
   });
-  bootPersistence(store, hash.replace(/^#/, '') === '');
+  const persistence = bootPersistence(store, hash.replace(/^#/, '') === '');
+  // Demos wait for the saved runs, so a demo restored from IndexedDB is not loaded twice.
+  const demos = startDemos(store, httpDemoSource(new URL('models/', document.baseURI).href));
+  void persistence.ready.then(() => demos.check());
 }

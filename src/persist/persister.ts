@@ -10,8 +10,11 @@ import { shareHash, applyShareState } from '../store/share/share-store';
 import {
   addSavedExperiments,
   savedFromStore,
+  type SavedExperiment,
   type SavedWeights,
 } from '../store/share/saved-experiment';
+import type { WeightSnapshot } from '../core/weights';
+import type { AdoptJob } from '../store/demo-load';
 import { decodeShareState } from '../store/share/url-codec';
 import { isActiveStatus, type RunState } from '../store/run-state';
 import type { All, Experiment } from '../store/types';
@@ -20,7 +23,10 @@ import type { RunDb } from './db';
 export interface PersistOptions {
   /** Wait after a change before saving (ms); a crash loses at most this much. */
   delayMs?: number;
-  /** Final weights of a run larger than this (bytes) are not kept. */
+  /**
+   * A run's checkpoints are kept when all of them together fit in this many bytes, else its
+   * final weights alone when they fit.
+   */
   maxWeightBytes?: number;
   /** Apply the saved settings (when the page opened without a link). */
   restoreSettings?: boolean;
@@ -40,7 +46,7 @@ export interface Persistence {
   addWeights(ws: readonly SavedWeights[]): Promise<void>;
 }
 
-/** Final weights are kept for runs up to 8 MB (cnn-s and lenet5 are far smaller). */
+/** Checkpoints are kept for runs up to 8 MB (cnn-s and lenet5 are far smaller). */
 export const MAX_WEIGHT_BYTES = 8 * 1024 * 1024;
 
 interface Sig {
@@ -68,7 +74,34 @@ const sameSig = (a: Sig, b: Sig) =>
   a.runs.length === b.runs.length &&
   a.runs.every((r, i) => r === b.runs[i]);
 
-const snapshotBytes = (w: SavedWeights) => w.weights.data.reduce((n, d) => n + d.byteLength, 0);
+const bytesOf = (w: WeightSnapshot) => w.data.reduce((n, d) => n + d.byteLength, 0);
+const snapshotBytes = (w: SavedWeights) => bytesOf(w.weights);
+
+/**
+ * What the worker needs to adopt the finished runs of restored experiments whose weights were
+ * kept, clean runs first (TAP / SEP rebuild their poisoned sets from them).
+ */
+function adoptJobs(saved: readonly SavedExperiment[], ws: readonly SavedWeights[]): AdoptJob[] {
+  const byRun = new Map(ws.map((w) => [w.runId, w]));
+  const jobs: AdoptJob[] = [];
+  for (const x of saved) {
+    const e = x.experiment;
+    for (const r of x.runs) {
+      const w = byRun.get(r.id);
+      if (!w || r.status !== 'done') continue;
+      const method = r.method;
+      jobs.push({
+        runId: r.id,
+        config: r.config,
+        poison: r.poisonSettings,
+        defence: e.defence ?? null,
+        surrogateRunId: method === 'tap' || method === 'sep' ? e.cleanRunId : null,
+        checkpoints: w.checkpoints?.length ? w.checkpoints : [w.weights],
+      });
+    }
+  }
+  return jobs;
+}
 
 /** Starts mirroring `store` into the database `open` resolves to. */
 export function startPersistence(
@@ -85,6 +118,8 @@ export function startPersistence(
   const synced = new Map<string, Sig>();
   /** The newest checkpoint of each run still training. */
   const latest = new Map<string, SavedWeights>();
+  /** Every checkpoint of each run still training, by epoch - 1. */
+  const history = new Map<string, WeightSnapshot[]>();
   /** Final weights of this session's finished runs and of imports. */
   const finals = new Map<string, SavedWeights>();
   const unsaved: SavedWeights[] = [];
@@ -105,12 +140,16 @@ export function startPersistence(
   // Checkpoints reach the store in 'epoch' messages, which it does not keep; catch the last one.
   const original = store.getState().applyMessage;
   const applyMessage: All['applyMessage'] = (msg) => {
-    if (msg.type === 'epoch' && !stopped)
+    if (msg.type === 'epoch' && !stopped) {
       latest.set(msg.runId, {
         runId: msg.runId,
         epoch: msg.metrics.epoch,
         weights: msg.checkpoint,
       });
+      const h = history.get(msg.runId) ?? [];
+      h[msg.metrics.epoch - 1] = msg.checkpoint;
+      history.set(msg.runId, h);
+    }
     original(msg);
   };
   store.setState({ applyMessage });
@@ -118,11 +157,16 @@ export function startPersistence(
   /** Moves the last checkpoint of each run that has just finished into `finals`. */
   const keepFinalWeights = (s: All) => {
     for (const r of Object.values(s.runs)) {
-      const w = latest.get(r.id);
-      if (!w || isActiveStatus(r.status)) continue;
+      const last = latest.get(r.id);
+      if (!last || isActiveStatus(r.status)) continue;
       latest.delete(r.id);
+      const all = history.get(r.id) ?? [];
+      history.delete(r.id);
       if (r.status !== 'done') continue; // a cancelled or failed run has no final weights
-      if (snapshotBytes(w) > maxBytes) continue;
+      if (snapshotBytes(last) > maxBytes) continue;
+      const whole = all.length === last.epoch && all.every((c) => c !== undefined);
+      const total = all.reduce((n, c) => n + bytesOf(c), 0);
+      const w = whole && total <= maxBytes ? { ...last, checkpoints: all } : last;
       finals.set(r.id, w);
       unsaved.push(w);
     }
@@ -164,6 +208,13 @@ export function startPersistence(
       db = await open();
       const saved = await db.loadMarkingInterrupted();
       addSavedExperiments(store, saved, 'first');
+      // Restored runs go to the worker too, so their landscapes and drill-downs work again.
+      const done = saved.flatMap((x) => x.runs.filter((r) => r.status === 'done').map((r) => r.id));
+      const jobs = adoptJobs(saved, done.length ? await db.weights(done) : []);
+      if (jobs.length)
+        store.setState((st) => ({
+          adoptable: { ...st.adoptable, ...Object.fromEntries(jobs.map((j) => [j.runId, j])) },
+        }));
       const s = store.getState();
       for (const x of saved) {
         const sig = sigOf(s, x.id);
@@ -221,14 +272,20 @@ export function startPersistence(
         store.setState({ applyMessage: original });
     },
     weights: async (runIds) => {
+      // Final weights only: session files carry no checkpoint history.
+      const finalOnly = ({ runId, epoch, weights }: SavedWeights): SavedWeights => ({
+        runId,
+        epoch,
+        weights,
+      });
       const here = runIds.map((id) => finals.get(id)).filter((w): w is SavedWeights => !!w);
       const missing = runIds.filter((id) => !finals.has(id));
-      if (!db || failed || missing.length === 0) return here;
+      if (!db || failed || missing.length === 0) return here.map(finalOnly);
       try {
-        return [...here, ...(await db.weights(missing))];
+        return [...here, ...(await db.weights(missing))].map(finalOnly);
       } catch (e) {
         fail(e);
-        return here;
+        return here.map(finalOnly);
       }
     },
     addWeights: async (ws) => {

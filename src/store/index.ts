@@ -6,6 +6,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { createConfigSlice } from './config-slice';
+import { createCrossTaskSlice } from './cross-task-slice';
+import { createDemoSlice } from './demo-slice';
 import { createLabSlice } from './lab-slice';
 import { createLandscapeSlice } from './landscape-slice';
 import { createShareSlice } from './share/share-slice';
@@ -68,6 +70,8 @@ export function createAppStore(deps: StoreDeps = {}): AppStore {
     ...createLabSlice(deps, now)(...a),
     ...createLandscapeSlice(deps)(...a),
     ...createShareSlice()(...a),
+    ...createDemoSlice()(...a),
+    ...createCrossTaskSlice(deps)(...a),
   }));
 }
 

@@ -21,6 +21,7 @@ export function startLesson(store: StoreApi<All>, id: string): boolean {
   const lesson = lessonById(id);
   if (!lesson) return false;
   applyShareState(store, lesson.patch);
+  if (lesson.crossTaskMethod) store.getState().setCrossTaskMethod(lesson.crossTaskMethod);
   store.getState().setLesson({ id, step: 0 });
   return showLessonStep(store, 0);
 }

@@ -25,6 +25,8 @@ export interface Lesson {
   summary: string;
   /** Settings the lesson opens with (the rest keep their defaults). */
   patch: SharePatch;
+  /** The poison the cross-task view tests. */
+  crossTaskMethod?: PoisonMethodId;
   steps: LessonStep[];
 }
 
@@ -172,6 +174,30 @@ export const LESSONS: readonly Lesson[] = [
         text: 'The UD card and the SAL heatmaps show whether the layers learn again, not just whether the accuracy recovered.',
         target: 'ud-card',
         focus: 'em-class',
+      },
+    ],
+  },
+  {
+    id: 'unlearnable-for-whom',
+    title: 'Unlearnable for whom?',
+    summary: 'A poison made against digit classification still teaches other tasks.',
+    patch: withMethods(['em-class']),
+    crossTaskMethod: 'em-class',
+    steps: [
+      {
+        title: 'One poison, four tasks',
+        text: 'The class-wise error-minimising noise was optimised against digit classification. Here the same poisoned images train other tasks, with targets taken from the clean images: which way is up (rotation), which pixels are the digit (segmentation), and a multi-task model with one shared trunk.',
+        target: 'crosstask',
+      },
+      {
+        title: 'Only the attacked task collapses',
+        text: 'Compare clean and poisoned quality per task: digit accuracy falls, while rotation and segmentation learn from the poisoned images nearly as well as from clean ones. The noise is a shortcut for the labels it was made for, not for every question one can ask of the images.',
+        target: 'crosstask-bars',
+      },
+      {
+        title: 'Learnability per task',
+        text: 'UD and the SAL heatmaps of the shared layers, measured with each task’s own loss, show the same thing inside the network: the layers stay learnable for the tasks the poison did not target. The paper found this on Taskonomy.',
+        target: 'crosstask-heatmaps',
       },
     ],
   },

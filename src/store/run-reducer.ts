@@ -133,7 +133,8 @@ export function reduceRun(run: RunState, msg: RunMessage, now: number): RunState
     }
     case 'filter-sal':
     case 'landscape':
-      return run; // belongs to a drill-down or landscape job, not to the run
+    case 'cross-task':
+      return run; // belongs to a drill-down, landscape or cross-task job, not to the run
     case 'done':
       return { ...run, status: 'done', detail: 'finished', fraction: 1, elapsed: msg.seconds };
     case 'cancelled':

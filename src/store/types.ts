@@ -2,15 +2,23 @@
 import type { DefenceSettings } from '../core/defence-types';
 import type { LandscapeSettings, LandscapeView } from '../core/landscape-types';
 import type { PoisonMethodId } from '../core/poison-types';
-import type { BackendPreference, BackendReport } from '../core/run-types';
+import type { BackendName, BackendPreference, BackendReport } from '../core/run-types';
 import type { SalSettings } from '../core/sal-types';
 import type { TrainConfig } from '../core/train-config';
 import type { RunMessage, TrainJob } from '../workers/client';
-import type { FilterSalCommand, LandscapeCommand, LandscapeKind } from '../workers/protocol';
+import type {
+  AdoptCommand,
+  CrossTaskCommand,
+  FilterSalCommand,
+  LandscapeCommand,
+  LandscapeKind,
+} from '../workers/protocol';
+import type { CrossTaskSlice } from './cross-task-slice';
 import type { LandscapeJob } from './landscape-jobs';
 import type { PoisonConfig } from './poison-config';
 import type { RunState } from './run-state';
 import type { ShareSlice } from './share/share-slice';
+import type { DemoSlice } from './demo-slice';
 
 /** What the store needs of the worker client; `LabClient` fits, tests pass a fake. */
 export interface LabClientLike {
@@ -26,7 +34,15 @@ export interface LabClientLike {
     onMessage: (msg: RunMessage) => void,
     runId?: string,
   ): string;
+  /** Optional: clients without it cannot run the cross-task view. */
+  crossTask?(
+    job: Omit<CrossTaskCommand, 'type' | 'runId'>,
+    onMessage: (msg: RunMessage) => void,
+    runId?: string,
+  ): string;
   cancel(runId: string): void;
+  /** Hands the worker a finished run it did not train (demo or restored); optional for fakes. */
+  adopt?(job: Omit<AdoptCommand, 'type'>): void;
 }
 
 /** Dependencies of a store; all optional. */
@@ -91,6 +107,18 @@ export interface Experiment {
   cleanRunId: string;
   /** One per toggled method, in method order. */
   poisonedRunIds: string[];
+  /** Set when its runs came pretrained from `public/models/` instead of training here. */
+  demo?: DemoMark | null;
+}
+
+/** Where a pretrained demo experiment came from. */
+export interface DemoMark {
+  /** The demo's id in `public/models/index.json`. */
+  id: string;
+  /** When the demo was built (ISO date). */
+  createdAt: string;
+  /** The backend it was trained on (the CLI's: WASM). */
+  backend: BackendName;
 }
 
 /** Which drill-down the per-filter grid shows. */
@@ -179,4 +207,10 @@ export interface LandscapeSlice {
 }
 
 /** The whole store. */
-export type All = ConfigSlice & RunsSlice & LabSlice & LandscapeSlice & ShareSlice;
+export type All = ConfigSlice &
+  RunsSlice &
+  LabSlice &
+  LandscapeSlice &
+  ShareSlice &
+  DemoSlice &
+  CrossTaskSlice;

@@ -13,18 +13,18 @@ import type { ModelSpec } from '../ml/models/zoo';
 import { getPoison, type SurrogateModel } from '../ml/poisons';
 
 /**
- * Checkpoints of an adopted run, epoch 0 first: as given when there are several; a lone
- * snapshot is the final weights, and the init is re-created from the seed (how runs start).
+ * Checkpoints of an adopted run, epoch 0 first. `given` holds epochs 0..T, or 1..T, or the
+ * final weights alone; a missing epoch 0 is re-created from the seed (how runs start).
  * Throws when a snapshot does not fit the model.
  */
 export function adoptedCheckpoints(
   spec: ModelSpec,
-  seed: number,
+  config: { seed: number; epochs: number },
   given: readonly WeightSnapshot[],
 ): WeightSnapshot[] {
-  const init = initSnapshot(spec, seed);
+  const init = initSnapshot(spec, config.seed);
   for (const w of given) assertSameLayout(init, w);
-  return given.length > 1 ? [...given] : [init, ...given];
+  return given.length === config.epochs + 1 ? [...given] : [init, ...given];
 }
 
 /** How an adopted run's training set is made again. */

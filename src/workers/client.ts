@@ -4,6 +4,8 @@
  */
 import type { BackendPreference } from '../core/run-types';
 import type {
+  AdoptCommand,
+  CrossTaskCommand,
   FilterSalCommand,
   FromWorker,
   LandscapeCommand,
@@ -93,6 +95,25 @@ export class LabClient {
   ): string {
     this.runs.set(runId, onMessage);
     this.send({ type: 'landscape', runId, ...job });
+    return runId;
+  }
+
+  /**
+   * Hands the worker a finished run it did not train (a demo run, a restored run), so later
+   * landscapes and drill-downs can use it. Failures arrive as worker errors.
+   */
+  adopt(job: Omit<AdoptCommand, 'type'>): void {
+    this.send({ type: 'adopt', ...job });
+  }
+
+  /** Queues a cross-task experiment. Returns its id. */
+  crossTask(
+    job: Omit<CrossTaskCommand, 'type' | 'runId'>,
+    onMessage: (msg: RunMessage) => void,
+    runId = newRunId('crosstask'),
+  ): string {
+    this.runs.set(runId, onMessage);
+    this.send({ type: 'cross-task', runId, ...job });
     return runId;
   }
 

@@ -13,9 +13,13 @@ import type { ModelSpec } from '../ml/models/zoo';
 import { salPerFilter } from '../ml/sal/sal';
 import type { JpegCodec } from '../ml/defences/jpeg';
 import { CancelledError } from '../ml/train/train-loop';
-import { sampleImages, selectRunData } from '../ml/train/run-training';
+import { sampleImages, selectRunData, specFor } from '../ml/train/run-training';
+import { adoptedCheckpoints, rebuildTrainSet, type RebuildRecipe } from './adopted-run';
+import { CrossTaskJobs } from './cross-task-job';
 import { landscapeImages, runLandscapeJob } from './landscape-job';
 import type {
+  AdoptCommand,
+  CrossTaskCommand,
   FilterSalCommand,
   FromWorker,
   LandscapeCommand,
@@ -38,7 +42,9 @@ interface RunRecord {
   spec: ModelSpec;
   config: TrainConfig;
   checkpoints: WeightSnapshot[];
-  trainSet: ImageSet;
+  /** Null for an adopted run until a job needs it (then rebuilt from `rebuild`). */
+  trainSet: ImageSet | null;
+  rebuild?: RebuildRecipe & { surrogateRunId: string | null };
 }
 
 /** Finished runs kept in memory (oldest dropped first); their results live in the app too. */
@@ -48,6 +54,8 @@ export class LabSession {
   private readonly cache = new Map<string, Promise<ImageSet>>();
   private readonly cancelled = new Set<string>();
   private readonly records = new Map<string, RunRecord>();
+  private readonly crossTasks = new CrossTaskJobs();
+  private readonly adopting = new Set<Promise<void>>();
   private queue: Promise<void> = Promise.resolve();
   private ready: Promise<BackendReport> | null = null;
 
@@ -67,6 +75,7 @@ export class LabSession {
       case 'train':
       case 'filter-sal':
       case 'landscape':
+      case 'cross-task':
         this.post({
           type: 'status',
           runId: msg.runId,
@@ -79,6 +88,12 @@ export class LabSession {
       case 'cancel':
         this.cancelled.add(msg.runId);
         return Promise.resolve();
+      case 'adopt': {
+        // Jobs wait for adoptions in flight, so a job sent right after one finds the run.
+        const p = this.adopt(msg);
+        this.adopting.add(p);
+        return p.finally(() => this.adopting.delete(p));
+      }
       default: {
         const never: never = msg;
         this.post({
@@ -123,7 +138,9 @@ export class LabSession {
     return p;
   }
 
-  private async runJob(msg: TrainCommand | FilterSalCommand | LandscapeCommand): Promise<void> {
+  private async runJob(
+    msg: TrainCommand | FilterSalCommand | LandscapeCommand | CrossTaskCommand,
+  ): Promise<void> {
     const { runId } = msg;
     const t0 = Date.now();
     const shouldStop = () => this.cancelled.has(runId);
@@ -131,8 +148,10 @@ export class LabSession {
       if (shouldStop()) throw new CancelledError();
       if (!this.ready) throw new Error('the worker was not initialised');
       await this.ready;
+      await Promise.all([...this.adopting]);
       if (msg.type === 'train') await this.train(msg, shouldStop);
       else if (msg.type === 'filter-sal') await this.filterSal(msg, shouldStop);
+      else if (msg.type === 'cross-task') await this.crossTask(msg, shouldStop);
       else await this.landscape(msg, shouldStop);
       this.post({ type: 'done', runId, seconds: (Date.now() - t0) / 1000 });
     } catch (e) {
@@ -141,6 +160,16 @@ export class LabSession {
     } finally {
       this.cancelled.delete(runId);
     }
+  }
+
+  private async crossTask(msg: CrossTaskCommand, shouldStop: () => boolean): Promise<void> {
+    const { config } = msg;
+    const [train, test] = await Promise.all([
+      this.data(config.dataset, 'train', msg.runId),
+      this.data(config.dataset, 'test', msg.runId),
+    ]);
+    if (shouldStop()) throw new CancelledError();
+    await this.crossTasks.run(msg, selectRunData(config, train, test), this.post, shouldStop);
   }
 
   private async train(msg: TrainCommand, shouldStop: () => boolean): Promise<void> {
@@ -212,13 +241,87 @@ export class LabSession {
       },
       { ...(surrogate ? { surrogate } : {}), ...(this.jpeg ? { jpeg: this.jpeg } : {}) },
     );
-    this.records.set(runId, {
+    this.keep(runId, {
       spec: result.spec,
       config,
       checkpoints: result.checkpoints,
       trainSet: result.trainSet,
     });
+  }
+
+  /**
+   * Registers a finished run from the app. Its model spec needs the data set's image shape, so
+   * this waits for the (cached) test split; errors name the run and belong to no job.
+   */
+  private async adopt(msg: AdoptCommand): Promise<void> {
+    try {
+      const test = await this.data(msg.config.dataset, 'test', msg.runId);
+      const spec = specFor(msg.config, test);
+      this.keep(msg.runId, {
+        spec,
+        config: msg.config,
+        checkpoints: adoptedCheckpoints(spec, msg.config, msg.checkpoints),
+        trainSet: null,
+        rebuild: { poison: msg.poison, defence: msg.defence, surrogateRunId: msg.surrogateRunId },
+      });
+    } catch (e) {
+      this.post({
+        type: 'error',
+        runId: null,
+        message: `Could not hand run ${msg.runId} to the worker: ${(e as Error).message}`,
+      });
+    }
+  }
+
+  private keep(runId: string, rec: RunRecord): void {
+    this.records.delete(runId);
+    this.records.set(runId, rec);
     while (this.records.size > MAX_RECORDS) this.records.delete(this.records.keys().next().value!);
+  }
+
+  /**
+   * The run's training set; for an adopted run it is rebuilt once (the clean subset from the
+   * seed, then its poison and data defence), reporting progress under `jobId`.
+   */
+  private async trainSetOf(
+    rec: RunRecord,
+    jobId: string,
+    shouldStop: () => boolean,
+  ): Promise<ImageSet> {
+    if (rec.trainSet) return rec.trainSet;
+    const r = rec.rebuild ?? { poison: null, defence: null, surrogateRunId: null };
+    const [train, test] = await Promise.all([
+      this.data(rec.config.dataset, 'train', jobId),
+      this.data(rec.config.dataset, 'test', jobId),
+    ]);
+    const clean = selectRunData(rec.config, train, test).train;
+    const src = r.surrogateRunId ? this.records.get(r.surrogateRunId) : undefined;
+    if (r.poison && (r.poison.method === 'tap' || r.poison.method === 'sep') && !src)
+      throw new Error(
+        `rebuilding this ${r.poison.method} run's training set needs its clean run, which is not in the worker any more: reload the experiment, or measure on the clean test set`,
+      );
+    rec.trainSet = await rebuildTrainSet(clean, r, {
+      ...(src
+        ? {
+            surrogate: {
+              spec: src.spec,
+              weights: src.checkpoints[src.checkpoints.length - 1]!,
+              checkpoints: src.checkpoints.slice(1),
+            },
+          }
+        : {}),
+      ...(this.jpeg ? { jpeg: this.jpeg } : {}),
+      shouldStop,
+      onProgress: (fraction, detail) =>
+        this.post({
+          type: 'status',
+          runId: jobId,
+          stage: 'poisoning',
+          detail: `rebuilding the run's training set: ${detail}`,
+          fraction,
+        }),
+    });
+    return rec.trainSet;
   }
 
   private record(runId: string, why: string): RunRecord {
@@ -235,8 +338,23 @@ export class LabSession {
       this.data(source.config.dataset, 'train', msg.runId),
       this.data(source.config.dataset, 'test', msg.runId),
     ]);
-    const images = landscapeImages(msg.settings, source, selectRunData(source.config, train, test));
-    await runLandscapeJob(msg, source, target, images, this.post, shouldStop);
+    const trainSet =
+      msg.settings.data === 'train'
+        ? await this.trainSetOf(source, msg.runId, shouldStop)
+        : (source.trainSet ?? train);
+    const images = landscapeImages(
+      msg.settings,
+      { ...source, trainSet },
+      selectRunData(source.config, train, test),
+    );
+    await runLandscapeJob(
+      msg,
+      { ...source, trainSet },
+      target && { ...target, trainSet },
+      images,
+      this.post,
+      shouldStop,
+    );
   }
 
   private async filterSal(msg: FilterSalCommand, shouldStop: () => boolean): Promise<void> {
@@ -245,11 +363,22 @@ export class LabSession {
       throw new Error(
         `run ${msg.sourceRunId} is not in this session any more: train it again to drill down`,
       );
-    const weights = rec.checkpoints[msg.epoch];
+    // An adopted run may come with its initial and final weights only (epochs 0 and T).
+    const whole = rec.checkpoints.length === rec.config.epochs + 1;
+    const weights = whole
+      ? rec.checkpoints[msg.epoch]
+      : msg.epoch === rec.config.epochs
+        ? rec.checkpoints[rec.checkpoints.length - 1]
+        : undefined;
     if (!weights)
-      throw new Error(`run ${msg.sourceRunId} has no checkpoint for epoch ${msg.epoch}`);
+      throw new Error(
+        whole
+          ? `run ${msg.sourceRunId} has no checkpoint for epoch ${msg.epoch}`
+          : `only the final weights of run ${msg.sourceRunId} were kept: drill down into its last epoch (${rec.config.epochs}), or train it again`,
+      );
     const t0 = Date.now();
-    const data = toTensors(firstImages(rec.trainSet, msg.settings.subsetSize));
+    const trainSet = await this.trainSetOf(rec, msg.runId, shouldStop);
+    const data = toTensors(firstImages(trainSet, msg.settings.subsetSize));
     try {
       const r = await salPerFilter(rec.spec, weights, msg.layer, data, msg.settings, {
         shouldStop,

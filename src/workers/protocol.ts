@@ -17,6 +17,7 @@ import { PoisonSettingsSchema, type PoisonSettings } from '../core/poison-types'
 import { DefenceSettingsSchema, type DefenceSettings } from '../core/defence-types';
 import { SalSettingsSchema, type FilterSal, type SalSettings } from '../core/sal-types';
 import type { GallerySample, PoisonSummary, SalRow } from '../ml/experiment/run-experiment';
+import type { CrossTaskResult } from '../ml/tasks/cross-task';
 import {
   LandscapeSettingsSchema,
   type InterpolationCurve,
@@ -87,10 +88,22 @@ export interface AdoptCommand {
   /** The adopted clean run TAP / SEP attacked (to rebuild their poisoned set). */
   surrogateRunId: string | null;
   /**
-   * Checkpoints in epoch order, epoch 0 (the seeded init) first; a single snapshot is taken as
-   * the final weights and the init is re-created from the config's seed.
+   * Checkpoints in epoch order: epochs 0..T, or 1..T, or the final weights alone; a missing
+   * epoch 0 (the seeded init) is re-created from the config's seed.
    */
   checkpoints: WeightSnapshot[];
+}
+
+/**
+ * The cross-task experiment: one poison made against digit classification, then every task
+ * model (digits, rotation, segmentation, multi-task) trained on clean and on poisoned images.
+ */
+export interface CrossTaskCommand {
+  type: 'cross-task';
+  runId: string;
+  config: TrainConfig;
+  poison: PoisonSettings;
+  sal: SalSettings | null;
 }
 
 /**
@@ -102,6 +115,7 @@ export type ToWorker =
   | TrainCommand
   | FilterSalCommand
   | LandscapeCommand
+  | CrossTaskCommand
   | AdoptCommand
   | { type: 'cancel'; runId: string };
 
@@ -152,6 +166,7 @@ export type FromWorker =
       /** The model's own loss and accuracy on that data (the centre point, or alpha 0). */
       centre: { loss: number; acc: number } | null;
     }
+  | { type: 'cross-task'; runId: string; result: CrossTaskResult }
   | { type: 'done'; runId: string; seconds: number }
   | { type: 'cancelled'; runId: string }
   | { type: 'error'; runId: string | null; message: string };
@@ -204,6 +219,13 @@ const ToWorkerSchema = z.discriminatedUnion('type', [
       )
       .min(1),
   }),
+  z.object({
+    type: z.literal('cross-task'),
+    runId: z.string().min(1),
+    config: TrainConfigSchema,
+    poison: PoisonSettingsSchema,
+    sal: SalSettingsSchema.nullable(),
+  }),
   z.object({ type: z.literal('cancel'), runId: z.string().min(1) }),
 ]);
 
@@ -235,6 +257,7 @@ export function transferablesOf(msg: FromWorker): ArrayBuffer[] {
       return landscapeBuffers(msg.result);
     case 'sal':
     case 'filter-sal':
+    case 'cross-task':
     case 'ready':
     case 'status':
     case 'progress':

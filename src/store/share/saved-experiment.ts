@@ -28,6 +28,11 @@ export interface SavedWeights {
   runId: string;
   epoch: number;
   weights: WeightSnapshot;
+  /**
+   * Every checkpoint, epochs 1..`epoch` in order, where they fit the size limit (IndexedDB
+   * only: landscapes and drill-downs of a restored run need them; session files leave them out).
+   */
+  checkpoints?: WeightSnapshot[];
 }
 
 /** Why an interrupted run failed, in words. */

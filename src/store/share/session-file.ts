@@ -119,6 +119,10 @@ const ExperimentSchema = z.object({
   config: TrainConfigSchema,
   sal: SalSettingsSchema.nullable(),
   defence: DefenceSettingsSchema.nullable().optional(),
+  demo: z
+    .object({ id: str.min(1), createdAt: str, backend: z.enum(BACKENDS) })
+    .nullable()
+    .optional(),
   cleanRunId: str.min(1),
   poisonedRunIds: z.array(str.min(1)),
 });

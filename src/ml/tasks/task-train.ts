@@ -1,0 +1,211 @@
+/**
+ * Training and evaluation of a task model, in the style of train/train-loop.ts: seeded batch
+ * order per epoch, SGD with momentum and weight decay (train/sgd.ts), the heads' losses summed,
+ * per-epoch clean-test metrics and checkpoints, throttled progress, cancel and divergence stops.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng, deriveSeed } from '../../core/rng';
+import type { HeadTask } from '../../core/tasks';
+import type { WeightSnapshot } from '../../core/weights';
+import { snapshotToTensors, tensorsToSnapshot } from '../models/params';
+import { CancelledError, DIVERGED_LOSS, DivergedError } from '../train/train-loop';
+import { Sgd, type SgdSettings } from '../train/sgd';
+import {
+  gatherBatch,
+  headLogitsAll,
+  headLoss,
+  headScore,
+  sliceBatch,
+  type TaskTensors,
+} from './task-data';
+import type { TaskModel } from './task-model';
+
+/** Per-head figures: loss and score (accuracy or mean IoU), keyed by head task. */
+export type PerHead = Partial<Record<HeadTask, number>>;
+
+/** Metrics after one epoch. Train figures are running means over the epoch. */
+export interface TaskEpochMetrics {
+  epoch: number;
+  /** Summed loss of all heads (the loss that was minimised). */
+  trainLoss: number;
+  trainLossByHead: PerHead;
+  /** Accuracy (digits, rotation) or mean IoU (segmentation) on the training batches. */
+  trainScore: PerHead;
+  testLoss: PerHead;
+  /** Accuracy (digits, rotation) or mean IoU (segmentation) on the clean test set. */
+  testScore: PerHead;
+  seconds: number;
+  examplesPerSec: number;
+}
+
+/** A progress report inside an epoch. */
+export interface TaskStepProgress {
+  epoch: number;
+  step: number;
+  steps: number;
+  loss: number;
+  examplesPerSec: number;
+}
+
+export interface TaskTrainOptions extends SgdSettings {
+  model: TaskModel;
+  init: WeightSnapshot;
+  train: TaskTensors;
+  test: TaskTensors;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  onProgress?: (p: TaskStepProgress) => void;
+  /** Awaited after each epoch (per-task SAL runs there). */
+  onEpoch?: (m: TaskEpochMetrics, checkpoint: WeightSnapshot) => void | Promise<void>;
+  shouldStop?: () => boolean;
+  progressMs?: number;
+}
+
+/** Per-epoch metrics and checkpoints (checkpoints[0] = the initial weights). */
+export interface TaskTrainResult {
+  metrics: TaskEpochMetrics[];
+  checkpoints: WeightSnapshot[];
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** Per-head mean loss and score of a data set in inference mode, in batches of `batchSize`. */
+export async function evaluateTask(
+  m: TaskModel,
+  weights: readonly tf.Tensor[],
+  data: TaskTensors,
+  batchSize = 500,
+): Promise<{ loss: PerHead; score: PerHead }> {
+  const n = data.count;
+  if (n === 0) throw new Error('evaluateTask: empty data set');
+  const heads = m.heads.map((h) => h.task);
+  const parts: tf.Tensor[] = [];
+  for (let start = 0; start < n; start += batchSize) {
+    const size = Math.min(batchSize, n - start);
+    parts.push(
+      tf.tidy(() => {
+        const b = sliceBatch(data, start, size);
+        const logits = headLogitsAll(m, weights, b, true);
+        return tf.stack(
+          heads.flatMap((h) => {
+            const z = logits.get(h)!;
+            return [tf.mul(headLoss(h, z, b), size), headScore(h, z, b)];
+          }),
+        );
+      }),
+    );
+  }
+  const total = tf.tidy(() => tf.addN(parts));
+  const v = await total.data();
+  tf.dispose([total, ...parts]);
+  const loss: PerHead = {};
+  const score: PerHead = {};
+  heads.forEach((h, i) => {
+    loss[h] = (v[2 * i] ?? NaN) / n;
+    score[h] = (v[2 * i + 1] ?? NaN) / n;
+  });
+  return { loss, score };
+}
+
+/** Trains `o.model` from `o.init`; frees every tensor it made, also on error or cancel. */
+export async function trainTask(o: TaskTrainOptions): Promise<TaskTrainResult> {
+  const m = o.model;
+  const heads = m.heads.map((h) => h.task);
+  const n = o.train.count;
+  const steps = Math.ceil(n / o.batchSize);
+  const progressMs = o.progressMs ?? 100;
+  let weights = snapshotToTensors(o.init);
+  const sgd = new Sgd(o);
+  const result: TaskTrainResult = {
+    metrics: [],
+    checkpoints: [await tensorsToSnapshot(m.names, weights)],
+  };
+  try {
+    for (let epoch = 1; epoch <= o.epochs; epoch++) {
+      const t0 = now();
+      const perm = new Rng(deriveSeed(o.seed, `shuffle/${epoch}`)).permutation(n);
+      const sums = new Float64Array(2 * heads.length);
+      let lossSum = 0;
+      let seen = 0;
+      let lastReport = t0;
+      let lastYield = t0;
+      for (let step = 0; step < steps; step++) {
+        if (o.shouldStop?.()) throw new CancelledError();
+        const idx = perm.subarray(step * o.batchSize, Math.min(n, (step + 1) * o.batchSize));
+        const size = idx.length;
+        const { stats, grads } = tf.tidy(() => {
+          const b = gatherBatch(o.train, tf.tensor1d(idx, 'int32'));
+          // Per-head losses and scores leave the gradient's tape as kept tensors so one
+          // forward pass serves both the update and the running metrics.
+          const kept: tf.Tensor[] = [];
+          const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
+            const logits = headLogitsAll(m, ws, b);
+            const losses = heads.map((h) => headLoss(h, logits.get(h)!, b));
+            heads.forEach((h, i) => {
+              kept.push(tf.keep(losses[i]!), tf.keep(headScore(h, logits.get(h)!, b)));
+            });
+            return tf.addN(losses) as tf.Scalar;
+          })(weights);
+          const s = tf.stack([value, ...kept]);
+          tf.dispose(kept);
+          return { stats: s, grads };
+        });
+        const v = await stats.data();
+        stats.dispose();
+        const l = v[0] ?? NaN;
+        if (!Number.isFinite(l) || l > DIVERGED_LOSS) {
+          grads.forEach((g) => g.dispose());
+          throw new DivergedError(epoch, step + 1, o.lr);
+        }
+        weights = sgd.step(weights, grads);
+        lossSum += l * size;
+        for (let i = 0; i < sums.length; i++)
+          sums[i]! += (v[i + 1] ?? NaN) * (i % 2 === 0 ? size : 1);
+        seen += size;
+        const t = now();
+        if (o.onProgress && (t - lastReport >= progressMs || step === steps - 1)) {
+          lastReport = t;
+          o.onProgress({
+            epoch,
+            step: step + 1,
+            steps,
+            loss: lossSum / seen,
+            examplesPerSec: seen / ((t - t0) / 1000),
+          });
+        }
+        if (t - lastYield > 40) {
+          lastYield = t;
+          await yieldToEvents();
+        }
+      }
+      const trainSeconds = (now() - t0) / 1000;
+      const test = await evaluateTask(m, weights, o.test);
+      const trainLossByHead: PerHead = {};
+      const trainScore: PerHead = {};
+      heads.forEach((h, i) => {
+        trainLossByHead[h] = sums[2 * i]! / seen;
+        trainScore[h] = sums[2 * i + 1]! / seen;
+      });
+      const metrics: TaskEpochMetrics = {
+        epoch,
+        trainLoss: lossSum / seen,
+        trainLossByHead,
+        trainScore,
+        testLoss: test.loss,
+        testScore: test.score,
+        seconds: (now() - t0) / 1000,
+        examplesPerSec: seen / trainSeconds,
+      };
+      const ckpt = await tensorsToSnapshot(m.names, weights);
+      result.metrics.push(metrics);
+      result.checkpoints.push(ckpt);
+      await o.onEpoch?.(metrics, ckpt);
+    }
+    return result;
+  } finally {
+    weights.forEach((w) => w.dispose());
+    sgd.dispose();
+  }
+}
