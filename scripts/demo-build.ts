@@ -5,7 +5,8 @@
  * poison summaries and galleries, every checkpoint, and the default landscapes (surface, the
  * training-path plane, initial -> final, clean -> each poisoned run). It drives the app's own
  * store and worker code (a LabSession in this process, WASM backend), so the numbers are the
- * ones the app computes for the same settings. Writes one file per demo plus index.json.
+ * ones the app computes for the same settings. Writes one file per run of each demo
+ * (`<id>/<run>.json`: a page fetches only the runs it toggles) plus index.json.
  *
  *   npm run demo:build                 # every demo
  *   npm run demo:build -- mnist-cnn-s  # one demo (the index keeps the others)
@@ -26,7 +27,6 @@ import {
   DEMO_INDEX_FORMAT,
   DEMO_VERSION,
   decodeDemoIndex,
-  encodeDemoFile,
   encodeDemoIndex,
   type DemoFile,
   type DemoIndexEntry,
@@ -39,13 +39,14 @@ import { savedFromStore } from '../src/store/share/saved-experiment';
 import { jobsForView } from '../src/store/landscape-view';
 import type { FromWorker } from '../src/workers/protocol';
 import { inProcessLab } from './demo/in-process-lab';
+import { writeDemo } from './demo/write-demo';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** DEMO_SMOKE=DIR: a tiny configuration written to DIR, to check the build end to end quickly. */
 const SMOKE = process.env.DEMO_SMOKE;
 const OUT = SMOKE ? path.resolve(SMOKE) : path.join(ROOT, 'public', 'models');
 /** The committed demos must stay small (issue 7). */
-const BUDGET_BYTES = 10 * 1024 * 1024;
+const BUDGET_BYTES = 10_000_000;
 
 interface DemoPlan {
   id: string;
@@ -237,22 +238,11 @@ async function main(): Promise<void> {
   for (const plan of plans) {
     log(`${plan.id}: clean + ${plan.methods.length} poisoned runs`);
     const { file, seconds } = await buildDemo(plan);
-    const name = `${plan.id}.json`;
-    const text = encodeDemoFile(file);
-    writeFileSync(path.join(OUT, name), text);
-    const bytes = Buffer.byteLength(text);
-    entries.set(plan.id, {
-      id: plan.id,
-      file: name,
-      label: plan.label,
-      bytes,
-      settings: file.settings,
-      methods: [...plan.methods],
-      backend: file.backend,
-      seconds,
-      createdAt: file.createdAt,
-    });
-    log(`${plan.id}: wrote ${name}, ${(bytes / 1e6).toFixed(2)} MB, ${seconds.toFixed(0)} s`);
+    const entry = writeDemo(OUT, file, seconds);
+    entries.set(plan.id, entry);
+    log(
+      `${plan.id}: wrote ${entry.files.length} run files to ${plan.id}/, ${(entry.bytes / 1e6).toFixed(2)} MB, ${seconds.toFixed(0)} s`,
+    );
   }
   const demos = DEMO_PLANS.map((p) => entries.get(p.id)).filter(
     (e): e is DemoIndexEntry => e !== undefined,
@@ -261,7 +251,7 @@ async function main(): Promise<void> {
     path.join(OUT, 'index.json'),
     encodeDemoIndex({ format: DEMO_INDEX_FORMAT, version: DEMO_VERSION, demos }),
   );
-  const total = [...demos.map((d) => d.file), 'index.json']
+  const total = [...demos.flatMap((d) => d.files.map((f) => f.file)), 'index.json']
     .map((f) => statSync(path.join(OUT, f)).size)
     .reduce((a, b) => a + b, 0);
   const secs = (performance.now() - t0) / 1000;

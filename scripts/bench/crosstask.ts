@@ -16,7 +16,7 @@
  * digits model of the same run.
  */
 import '../../src/ml/engine/tf-setup';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +34,14 @@ import {
   POISON_METHOD_IDS,
   type PoisonMethodId,
 } from '../../src/core/poison-types';
-import { APP_SAL_DEFAULTS } from '../../src/core/sal-types';
+import { APP_SAL_DEFAULTS, type SalSettings } from '../../src/core/sal-types';
 import { HEAD_TASK_INFO, TASKS, type TaskId } from '../../src/core/tasks';
-import { defaultTrainConfig, MODELS, type ModelName } from '../../src/core/train-config';
+import {
+  defaultTrainConfig,
+  MODELS,
+  type ModelName,
+  type TrainConfig,
+} from '../../src/core/train-config';
 import { selectBackendNode } from '../../src/ml/engine/backend';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
 import {
@@ -82,6 +87,11 @@ const FLAGS = {
     type: 'string',
     value: 'FILE',
     help: 'results file (default bench-results/crosstask.json)',
+  },
+  'demo-out': {
+    type: 'string',
+    value: 'DIR',
+    help: 'also write each poison result as an app demo (public/models/crosstask) + index.json',
   },
 } as const satisfies FlagTable;
 
@@ -211,6 +221,43 @@ async function main(argv: string[]): Promise<void> {
     )}\n`,
   );
   console.error(`wrote ${out}`);
+  if (values['demo-out']) writeDemos(values['demo-out'], config, sal, results, backend.chosen);
+}
+
+/** One file per poison in the app's cross-task demo format, and the index the app reads. */
+function writeDemos(
+  dir: string,
+  config: TrainConfig,
+  sal: SalSettings | null,
+  results: { method: string; result: CrossTaskResult }[],
+  backend: string,
+): void {
+  mkdirSync(dir, { recursive: true });
+  const builtWith = `npm run bench:crosstask on ${backend}, ${new Date().toISOString().slice(0, 10)}`;
+  const entries = results
+    .filter((r) => r.method !== 'clean')
+    .map(({ method, result }) => {
+      const file = `${method}.json`;
+      const doc = { format: 'salscape-crosstask', version: 1, builtWith, result };
+      writeFileSync(path.join(dir, file), JSON.stringify(doc));
+      return { file, config, method, eps: result.poison?.settings.eps ?? Number.NaN, sal };
+    });
+  // Entries of other poisons or settings already in the index stay (runs can add one method).
+  const indexFile = path.join(dir, 'index.json');
+  const old = existsSync(indexFile)
+    ? (JSON.parse(readFileSync(indexFile, 'utf8')) as { entries: typeof entries }).entries
+    : [];
+  const kept = old.filter(
+    (o) =>
+      !entries.some(
+        (e) => e.method === o.method && JSON.stringify(e.config) === JSON.stringify(o.config),
+      ),
+  );
+  writeFileSync(
+    indexFile,
+    `${JSON.stringify({ format: 'salscape-crosstask-index', version: 1, entries: [...kept, ...entries] }, null, 1)}\n`,
+  );
+  console.error(`wrote ${entries.length} cross-task demos to ${dir}`);
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

@@ -34,7 +34,7 @@ interface Row {
   cache: 'cold' | 'warm';
   /** Navigation start to the full-view mark. */
   fullViewMs: number;
-  /** Navigation start to the demo file's last byte (null: not fetched, e.g. from memory). */
+  /** Navigation start to the last byte of the demo's run files (null: none fetched). */
   demoFileMs: number | null;
   domContentLoadedMs: number;
   withinBudget: boolean;
@@ -71,14 +71,18 @@ async function main(): Promise<void> {
       });
       const t = await page.evaluate((m) => {
         const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
-        const demo = performance
+        const files = performance
           .getEntriesByType('resource')
-          .find((e) => /\/models\/(?!index)[\w.-]+\.json/.test(e.name)) as
-          PerformanceResourceTiming | undefined;
+          .filter((e) => /\/models\/[\w.-]+\/[\w.-]+\.json/.test(e.name))
+          .map((e) => (e as PerformanceResourceTiming).responseEnd);
         return {
           full: performance.getEntriesByName(m)[0]!.startTime,
-          demo: demo ? demo.responseEnd : null,
+          demo: files.length ? Math.max(...files) : null,
           dcl: nav.domContentLoadedEventEnd,
+          parts: ['saved-runs-ready', 'demo-loaded', 'landscape', 'heatmaps', 'ud'].map(
+            (p) =>
+              `${p} ${Math.round(performance.getEntriesByName(`salscape:${p}`)[0]?.startTime ?? NaN)}`,
+          ),
         };
       }, MARK);
       const row: Row = {
@@ -91,7 +95,7 @@ async function main(): Promise<void> {
       };
       rows.push(row);
       log(
-        `run ${run} (${row.cache}): full view ${row.fullViewMs} ms (demo file ${row.demoFileMs ?? '-'} ms, DOMContentLoaded ${row.domContentLoadedMs} ms)`,
+        `run ${run} (${row.cache}): full view ${row.fullViewMs} ms (DOMContentLoaded ${row.domContentLoadedMs}, demo files ${row.demoFileMs ?? '-'}, ${t.parts.join(', ')} ms)`,
       );
     }
     if (errors.length) log(`page errors: ${errors.join('; ')}`);
@@ -106,7 +110,7 @@ async function main(): Promise<void> {
         'run',
         'cache',
         'full view (ms)',
-        'demo file (ms)',
+        'demo files (ms)',
         'DOMContentLoaded (ms)',
         `<= ${BUDGET_MS} ms`,
       ],

@@ -11,12 +11,26 @@ import './demo.css';
 /** The mark `npm run bench:demo` and the demo browser test read. */
 export const FULL_VIEW_MARK = 'salscape:full-view';
 
-const fullViewOnScreen = (): boolean =>
-  !!document.querySelector('[data-testid="landscape"] canvas') &&
-  !!document.querySelector('[data-testid="sal-heatmap"] canvas') &&
-  [...document.querySelectorAll('[data-testid="ud-value"]')].some((e) =>
-    /\d/.test(e.textContent ?? ''),
-  );
+/** The parts of a full view, each marked (`salscape:<part>`) when it first shows. */
+const PARTS = {
+  landscape: () => !!document.querySelector('[data-testid="landscape"] canvas'),
+  heatmaps: () => !!document.querySelector('[data-testid="sal-heatmap"] canvas'),
+  ud: () =>
+    [...document.querySelectorAll('[data-testid="ud-value"]')].some((e) =>
+      /\d/.test(e.textContent ?? ''),
+    ),
+};
+
+const fullViewOnScreen = (): boolean => {
+  let all = true;
+  for (const [name, shown] of Object.entries(PARTS)) {
+    const mark = `salscape:${name}`;
+    if (performance.getEntriesByName(mark).length > 0) continue;
+    if (shown()) performance.mark(mark);
+    else all = false;
+  }
+  return all;
+};
 
 /** Marks the first full view of a demo experiment (once per page). */
 function useFullViewMark(demoId: string | null): void {

@@ -8,6 +8,7 @@ import { applyShareState, shareHash, syncHash } from '../store/share/share-store
 import { decodeShareState } from '../store/share/url-codec';
 import type { All } from '../store/types';
 import { httpDemoSource, startDemos } from '../store/demo-controller';
+import { httpCrossTaskDemos, startCrossTaskDemos } from '../store/crosstask-demo';
 import { bootPersistence } from './page-persistence';
 
 /** Applies a hash to the store and shows its notices. */
@@ -33,5 +34,13 @@ export function bootSharing(store: StoreApi<All>): void {
   const persistence = bootPersistence(store, hash.replace(/^#/, '') === '');
   // Demos wait for the saved runs, so a demo restored from IndexedDB is not loaded twice.
   const demos = startDemos(store, httpDemoSource(new URL('models/', document.baseURI).href));
-  void persistence.ready.then(() => demos.check());
+  demos.prefetch();
+  void persistence.ready.then(() => {
+    performance.mark('salscape:saved-runs-ready');
+    return demos.check();
+  });
+  startCrossTaskDemos(
+    store,
+    httpCrossTaskDemos(new URL('models/crosstask/', document.baseURI).href),
+  );
 }

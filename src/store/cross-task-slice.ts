@@ -3,7 +3,7 @@
  * configuration and poison), reduced from worker messages.
  */
 import type { StateCreator } from 'zustand';
-import type { PoisonMethodId } from '../core/poison-types';
+import type { PoisonMethodId, PoisonSettings } from '../core/poison-types';
 import type { SalSettings } from '../core/sal-types';
 import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
 import type { CrossTaskResult } from '../ml/tasks/cross-task';
@@ -23,6 +23,8 @@ export interface CrossTaskJob {
   fraction: number;
   result: CrossTaskResult | null;
   error: string | null;
+  /** Set for a pretrained result: how it was made (the view offers to retrain it live). */
+  demo?: string;
 }
 
 export interface CrossTaskSlice {
@@ -43,14 +45,16 @@ export interface CrossTaskSlice {
 export const isActiveCrossTask = (j: CrossTaskJob): boolean =>
   j.status === 'queued' || j.status === 'running';
 
-/** The key of a cross-task experiment: configuration, poison and SAL settings. */
+/**
+ * The key of a cross-task experiment: configuration, poison (method, budget, and the ratio and
+ * seed it is sent with) and SAL settings.
+ */
 export function crossTaskKey(
   config: TrainConfig,
-  method: PoisonMethodId,
-  eps: number,
+  poison: Pick<PoisonSettings, 'method' | 'eps' | 'ratio' | 'seed'>,
   sal: SalSettings | null,
 ): string {
-  return JSON.stringify([config, method, eps, sal]);
+  return JSON.stringify([config, poison.method, poison.eps, poison.ratio, poison.seed, sal]);
 }
 
 /** Applies one worker message; the same object when nothing changes. */
@@ -103,9 +107,9 @@ export const createCrossTaskSlice =
       const config = parsed.data;
       const poison = poisonSettingsFor(poisonCfg, method, config.dataset);
       const sal = s.salOn ? { ...s.salSettings } : null;
-      const key = crossTaskKey(config, method, poison.eps, sal);
+      const key = crossTaskKey(config, poison, sal);
       const old = s.crossTasks[key];
-      if (old && (old.status === 'done' || isActiveCrossTask(old))) return key;
+      if (old && ((old.status === 'done' && !old.demo) || isActiveCrossTask(old))) return key;
       const jobId = (deps.newId ?? defaultId)('crosstask');
       const job: CrossTaskJob = {
         jobId,

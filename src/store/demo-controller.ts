@@ -8,9 +8,11 @@ import type { StoreApi } from 'zustand/vanilla';
 import {
   decodeDemoFile,
   decodeDemoIndex,
+  mergeDemoParts,
   type DemoFile,
   type DemoIndex,
   type DemoIndexEntry,
+  type DemoRunKey,
 } from './demo-file';
 import { demoExperimentId, loadDemo } from './demo-load';
 import { experimentServes, matchDemo, type MatchSettings } from './demo-match';
@@ -20,7 +22,8 @@ import type { All, LabClientLike } from './types';
 /** Where demos come from. */
 export interface DemoSource {
   index(): Promise<DemoIndex>;
-  file(entry: DemoIndexEntry): Promise<DemoFile>;
+  /** The file of one run of a demo. */
+  part(entry: DemoIndexEntry, key: DemoRunKey): Promise<DemoFile>;
 }
 
 /** Demos served over HTTP from `baseUrl` (ending in '/'), e.g. the app's `models/`. */
@@ -32,13 +35,22 @@ export function httpDemoSource(baseUrl: string, fetchFn: typeof fetch = fetch): 
   };
   return {
     index: async () => decodeDemoIndex(JSON.parse(await get('index.json'))),
-    file: async (e) => decodeDemoFile(await get(e.file)),
+    part: async (e, key) => {
+      const ref = e.files.find((f) => f.key === key);
+      if (!ref) throw new Error(`the demo ${e.id} has no ${key} run`);
+      return decodeDemoFile(await get(ref.file));
+    },
   };
 }
 
 export interface DemoController {
   /** Loads the demo the settings call for, if any; resolves to its experiment id or null. */
   check(): Promise<string | null>;
+  /**
+   * Starts fetching the files the settings call for without loading them (at boot, while the
+   * saved runs are still being read), so a later `check` finds them on their way.
+   */
+  prefetch(): void;
   stop(): void;
 }
 
@@ -81,7 +93,27 @@ export function startDemos(
 ): DemoController {
   const now = opts.now ?? (() => Date.now());
   let index: Promise<DemoIndex> | null = null;
-  const files = new Map<string, Promise<DemoFile>>();
+  const parts = new Map<string, Promise<DemoFile>>();
+  /** The runs' files of a demo, each fetched once (a failed one is fetched again next time). */
+  const demoFile = async (entry: DemoIndexEntry, keys: readonly DemoRunKey[]) =>
+    mergeDemoParts(
+      await Promise.all(
+        keys.map((key) => {
+          const k = `${entry.id}/${key}`;
+          let p = parts.get(k);
+          if (!p) {
+            parts.set(k, (p = source.part(entry, key)));
+            p.catch(() => parts.delete(k));
+          }
+          return p;
+        }),
+      ),
+    );
+  const wanted = async () => {
+    const idx = await (index ??= source.index());
+    const m = matchDemo(idx, settingsOf(store.getState()));
+    return { idx, m };
+  };
   let running: Promise<string | null> | null = null;
   let again = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -97,15 +129,15 @@ export function startDemos(
   const once = async (): Promise<string | null> => {
     if (selectBusy(store.getState())) return null;
     let idx: DemoIndex;
+    let m: ReturnType<typeof matchDemo>;
     try {
-      idx = await (index ??= source.index());
+      ({ idx, m } = await wanted());
     } catch (e) {
       index = null;
       fail('demo list', e);
       return null;
     }
     const s = store.getState();
-    const m = matchDemo(idx, settingsOf(s));
     if (!m) return null;
     const id = demoExperimentId(m.entry.id, m.methods);
     const existing = s.experiments[id];
@@ -119,10 +151,7 @@ export function startDemos(
     s.setDemoStatus('loading', `Loading the pretrained demo (${m.entry.label})…`);
     let file: DemoFile;
     try {
-      let p = files.get(m.entry.id);
-      if (!p) files.set(m.entry.id, (p = source.file(m.entry)));
-      p.catch(() => files.delete(m.entry.id));
-      file = await p;
+      file = await demoFile(m.entry, ['clean', ...m.methods]);
     } catch (e) {
       fail('demo', e);
       return null;
@@ -134,6 +163,9 @@ export function startDemos(
       return null;
     }
     loadDemo(store, file, m.methods, { now: now(), select: !existing });
+    // For bench:demo: when the demo reached the store (the rest is drawing).
+    if (typeof performance !== 'undefined' && 'mark' in performance)
+      performance.mark('salscape:demo-loaded');
     store.getState().setDemoStatus('idle', null);
     return id;
   };
@@ -171,6 +203,13 @@ export function startDemos(
   });
   return {
     check,
+    prefetch: () => {
+      wanted()
+        .then(({ m }) => (m ? demoFile(m.entry, ['clean', ...m.methods]) : null))
+        .catch(() => {
+          index = null; // check() fetches again and says what failed
+        });
+    },
     stop: () => {
       unsub();
       unsubAdopt();

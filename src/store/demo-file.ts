@@ -1,10 +1,11 @@
 /**
  * Pretrained demo runs (`public/models/`): the index listing each demo's settings, and one
- * file per demo holding its runs' results, every checkpoint and its default landscapes. Typed
- * arrays travel as base64 of their little-endian bytes, as in session files. Pure codec, no DOM.
+ * file per run of a demo holding its results, every checkpoint and the default landscapes that
+ * start from it, so a page fetches only the runs its settings toggle. Typed arrays travel as
+ * base64 of their little-endian bytes, as in session files. Pure codec, no DOM.
  *
- * index.json: {"format":"salscape-demo-index","version":1,"demos":[{id,file,label,bytes,settings,methods,…}]}
- * <id>.json:  {"format":"salscape-demo","version":1,id,settings,runs:[{key,run,checkpoints}],landscapes:[…]}
+ * index.json:      {"format":"salscape-demo-index","version":1,"demos":[{id,files,label,bytes,settings,methods,…}]}
+ * <id>/<run>.json: {"format":"salscape-demo","version":1,id,settings,runs:[{key,run,checkpoints}],landscapes:[…]}
  */
 import { z } from 'zod';
 import { DefenceSettingsSchema, type DefenceSettings } from '../core/defence-types';
@@ -43,13 +44,21 @@ export interface DemoSettings {
   eps: Partial<Record<PoisonMethodId, number>>;
 }
 
+/** One run's file of a demo. */
+export interface DemoPartRef {
+  key: DemoRunKey;
+  /** Path relative to the index, e.g. "mnist-cnn-s/lsp.json". */
+  file: string;
+  bytes: number;
+}
+
 /** One demo as listed in the index. */
 export interface DemoIndexEntry {
   id: string;
-  /** File name next to the index. */
-  file: string;
+  /** One file per run, the clean run first. */
+  files: DemoPartRef[];
   label: string;
-  /** Size of the file in bytes. */
+  /** Size of all its files in bytes. */
   bytes: number;
   settings: DemoSettings;
   /** Poisoned runs it holds, in method order. */
@@ -116,7 +125,17 @@ const IndexSchema = z.object({
   demos: z.array(
     z.object({
       id: z.string().min(1),
-      file: z.string().regex(/^[\w.-]+\.json$/, 'a plain file name next to the index'),
+      files: z
+        .array(
+          z.object({
+            key: z.enum(KEYS),
+            file: z
+              .string()
+              .regex(/^[\w.-]+\/[\w.-]+\.json$/, 'a file in a folder next to the index'),
+            bytes: z.number().int().min(0),
+          }),
+        )
+        .min(1),
       label: z.string(),
       bytes: z.number().int().min(0),
       settings: DemoSettingsSchema,
@@ -236,4 +255,26 @@ export function decodeDemoFile(text: string): DemoFile {
   });
   if (!saved.success) throw new Error(`the demo file is damaged: runs.${firstIssue(saved.error)}`);
   return { ...(d as unknown as DemoFile) };
+}
+
+/** A demo cut into one file per run, each with the landscapes that start from that run. */
+export function splitDemoFile(file: DemoFile): { key: DemoRunKey; part: DemoFile }[] {
+  return file.runs.map((r) => ({
+    key: r.key,
+    part: { ...file, runs: [r], landscapes: file.landscapes.filter((l) => l.source === r.key) },
+  }));
+}
+
+/** The demo made whole again from some of its run files (in the order given). */
+export function mergeDemoParts(parts: readonly DemoFile[]): DemoFile {
+  const first = parts[0];
+  if (!first) throw new Error('no demo files to merge');
+  for (const p of parts)
+    if (p.id !== first.id || p.createdAt !== first.createdAt)
+      throw new Error(`the demo files of ${first.id} are from different builds`);
+  return {
+    ...first,
+    runs: parts.flatMap((p) => p.runs),
+    landscapes: parts.flatMap((p) => p.landscapes),
+  };
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { LANDSCAPE_DEFAULTS } from '../../src/core/landscape-types';
 import { POISON_METHOD_IDS } from '../../src/core/poison-types';
 import { createAppStore } from '../../src/store';
-import { decodeDemoFile, decodeDemoIndex } from '../../src/store/demo-file';
+import { decodeDemoFile, decodeDemoIndex, mergeDemoParts } from '../../src/store/demo-file';
 import { matchDemo } from '../../src/store/demo-match';
 import { DEFAULT_METHODS } from '../../src/store/poison-config';
 import { LESSONS } from '../../src/store/lessons';
@@ -29,11 +29,14 @@ describe('the committed demos', () => {
   it('stay under 10 MB in all, and the index states each file size', () => {
     let total = statSync(join(DIR, 'index.json')).size;
     for (const d of index.demos) {
-      const size = statSync(join(DIR, d.file)).size;
-      expect(size).toBe(d.bytes);
-      total += size;
+      for (const f of d.files) {
+        const size = statSync(join(DIR, f.file)).size;
+        expect(size).toBe(f.bytes);
+        total += size;
+      }
+      expect(d.files.reduce((n, f) => n + f.bytes, 0)).toBe(d.bytes);
     }
-    expect(total).toBeLessThan(10 * 1024 * 1024);
+    expect(total).toBeLessThan(10_000_000);
   });
 
   it('the default settings of a first open are served by the default demo', () => {
@@ -52,7 +55,9 @@ describe('the committed demos', () => {
   it.each(index.demos.map((d) => [d.id, d] as const))(
     '%s: every run done with all checkpoints, and the default landscapes of each',
     (_id, d) => {
-      const f = decodeDemoFile(readFileSync(join(DIR, d.file), 'utf8'));
+      const f = mergeDemoParts(
+        d.files.map((x) => decodeDemoFile(readFileSync(join(DIR, x.file), 'utf8'))),
+      );
       expect(f.settings).toEqual(d.settings);
       expect(f.runs.map((r) => r.key)).toEqual(['clean', ...d.methods]);
       for (const r of f.runs) {

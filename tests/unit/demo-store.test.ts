@@ -19,6 +19,8 @@ import {
   decodeDemoIndex,
   encodeDemoFile,
   encodeDemoIndex,
+  mergeDemoParts,
+  splitDemoFile,
   type DemoFile,
   type DemoIndex,
   type DemoLandscape,
@@ -132,7 +134,7 @@ const index: DemoIndex = decodeDemoIndex(
       version: DEMO_VERSION,
       demos: [plain, defended].map((f) => ({
         id: f.id,
-        file: `${f.id}.json`,
+        files: splitDemoFile(f).map(({ key }) => ({ key, file: `${f.id}/${key}.json`, bytes: 1 })),
         label: f.label,
         bytes: 1,
         settings: f.settings,
@@ -221,6 +223,22 @@ describe('the demo file codec', () => {
     expect(back.landscapes).toHaveLength(plain.landscapes.length);
   });
 
+  it('is cut into one file per run (landscapes with the run they start from) and merged back', () => {
+    const parts = splitDemoFile(plain);
+    expect(parts.map((p) => p.key)).toEqual(['clean', ...METHODS]);
+    expect(parts[0]!.part.landscapes.every((l) => l.source === 'clean')).toBe(true);
+    expect(parts[0]!.part.landscapes.filter((l) => l.target !== null)).toHaveLength(3);
+    const whole = mergeDemoParts(parts.map((p) => p.part));
+    expect(whole.runs).toEqual(plain.runs);
+    expect(whole.landscapes).toHaveLength(plain.landscapes.length);
+    expect(new Set(whole.landscapes)).toEqual(new Set(plain.landscapes));
+    const two = mergeDemoParts([parts[0]!.part, parts[2]!.part]);
+    expect(two.runs.map((r) => r.key)).toEqual(['clean', 'lsp']);
+    expect(() => mergeDemoParts([parts[0]!.part, { ...parts[1]!.part, createdAt: 'x' }])).toThrow(
+      /different builds/,
+    );
+  });
+
   it.each([
     ['not JSON', '{"format":', /not valid JSON/],
     ['another format', JSON.stringify({ format: 'x', version: 1 }), /damaged: format/],
@@ -290,7 +308,7 @@ describe('loading a demo into a store', () => {
   });
 
   it('hands the worker every run to adopt, clean first, TAP naming the clean run as surrogate', () => {
-    startDemos(store, { index: async () => index, file: async () => plain });
+    startDemos(store, { index: async () => index, part: async () => plain });
     const id = loadDemo(store, plain, ['lsp', 'tap'], { now: 5 });
     const e = store.getState().experiments[id]!;
     expect(lab.adopted.map((j) => j.runId)).toEqual([e.cleanRunId, ...e.poisonedRunIds]);
@@ -315,14 +333,17 @@ describe('loading a demo into a store', () => {
 describe('the demo controller', () => {
   const source = (over: Partial<DemoSource> = {}) => {
     const calls = { index: 0, file: [] as string[] };
+    const parts = new Map(
+      [plain, defended].flatMap((f) => splitDemoFile(f).map((x) => [`${f.id}/${x.key}`, x.part])),
+    );
     const src: DemoSource = {
       index: async () => {
         calls.index++;
         return index;
       },
-      file: async (e) => {
-        calls.file.push(e.id);
-        return e.id === 'plain' ? plain : defended;
+      part: async (e, key) => {
+        calls.file.push(`${e.id}/${key}`);
+        return parts.get(`${e.id}/${key}`)!;
       },
       ...over,
     };
@@ -337,8 +358,21 @@ describe('the demo controller', () => {
     expect(id).toBe(demoExperimentId('plain', ['lsp']));
     expect(store.getState().selectedExperimentId).toBe(id);
     expect(await c.check()).toBeNull();
-    expect(calls).toEqual({ index: 1, file: ['plain'] });
+    expect(calls).toEqual({ index: 1, file: ['plain/clean', 'plain/lsp'] });
     expect(store.getState().demoStatus).toBe('idle');
+    c.stop();
+  });
+
+  it('prefetching at boot fetches the files once; the check after it uses them', async () => {
+    const { store } = demoStore(['lsp']);
+    const { src, calls } = source();
+    const c = startDemos(store, src);
+    c.prefetch();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls.file).toEqual(['plain/clean', 'plain/lsp']);
+    expect(store.getState().experimentOrder).toHaveLength(0); // fetched, not loaded
+    expect(await c.check()).toBe(demoExperimentId('plain', ['lsp']));
+    expect(calls).toEqual({ index: 1, file: ['plain/clean', 'plain/lsp'] });
     c.stop();
   });
 
@@ -352,7 +386,7 @@ describe('the demo controller', () => {
     store.getState().setDefence({ id: 'bitdepth', bits: 2 });
     await new Promise((r) => setTimeout(r, 20));
     await c.check();
-    expect(calls.file).toEqual(['plain', 'defended']);
+    expect(calls.file).toEqual(['plain/clean', 'plain/lsp', 'defended/clean', 'defended/em-class']);
     const e = store.getState().experiments[store.getState().selectedExperimentId!]!;
     expect(e.demo?.id).toBe('defended');
     expect(e.defence).toEqual({ id: 'bitdepth', bits: 2 });
@@ -373,15 +407,15 @@ describe('the demo controller', () => {
   it('a failed fetch leaves a clear message and the app as it was', async () => {
     const { store } = demoStore(['lsp']);
     const { src } = source({
-      file: async () => {
-        throw new Error('plain.json: HTTP 404');
+      part: async () => {
+        throw new Error('plain/lsp.json: HTTP 404');
       },
     });
     const c = startDemos(store, src);
     expect(await c.check()).toBeNull();
     const s = store.getState();
     expect(s.demoStatus).toBe('failed');
-    expect(s.demoMessage).toMatch(/could not be fetched \(plain\.json: HTTP 404\).*Train/);
+    expect(s.demoMessage).toMatch(/could not be fetched \(plain\/lsp\.json: HTTP 404\).*Train/);
     expect(s.experimentOrder).toHaveLength(0);
     c.stop();
   });
@@ -395,7 +429,7 @@ describe('the demo controller', () => {
     const { src, calls } = source();
     const c = startDemos(store, src);
     expect(await c.check()).toBe(restored.selectedExperimentId);
-    expect(calls.file).toEqual(['plain']);
+    expect(calls.file).toEqual(['plain/clean', 'plain/lsp']);
     expect(store.getState().experimentOrder).toHaveLength(1);
     expect(Object.keys(store.getState().landscapes).length).toBeGreaterThan(0);
     c.stop();

@@ -26,7 +26,7 @@ export function CrossTaskPanel() {
   const key = useMemo(() => {
     try {
       const p = poisonSettingsFor({ ...poison, methods: [method] }, method, config.dataset);
-      return crossTaskKey(config, method, p.eps, salOn ? salSettings : null);
+      return crossTaskKey(config, p, salOn ? salSettings : null);
     } catch {
       return null;
     }
@@ -74,7 +74,7 @@ export function CrossTaskPanel() {
           type="button"
           className="primary"
           data-testid="crosstask-run"
-          disabled={busy || job?.status === 'done'}
+          disabled={busy || (job?.status === 'done' && !job.demo)}
           title={
             job?.status === 'done'
               ? 'Already measured for these settings: change a setting or the poison to run again'
@@ -82,7 +82,13 @@ export function CrossTaskPanel() {
           }
           onClick={() => appStore.getState().runCrossTask()}
         >
-          {job?.status === 'done' ? 'Measured ✓' : busy ? 'Running…' : 'Run cross-task'}
+          {job?.demo
+            ? 'Train live'
+            : job?.status === 'done'
+              ? 'Measured ✓'
+              : busy
+                ? 'Running…'
+                : 'Run cross-task'}
         </button>
         {busy && key && (
           <button type="button" onClick={() => appStore.getState().cancelCrossTask(key)}>
@@ -91,6 +97,12 @@ export function CrossTaskPanel() {
         )}
       </div>
       {error && <p className="error">{error}</p>}
+      {job?.demo && (
+        <p className="demo-note small" data-testid="crosstask-demo">
+          Pretrained demo ({job.demo}). <strong>Train live</strong> retrains it in this browser (a
+          few minutes).
+        </p>
+      )}
       {job && busy && (
         <div className="status" data-testid="crosstask-status">
           <span className="small">{job.detail}</span>
