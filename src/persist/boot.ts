@@ -32,13 +32,16 @@ export function bootSharing(store: StoreApi<All>): void {
     applyHash(store, location.hash);
   });
   const persistence = bootPersistence(store, hash.replace(/^#/, '') === '');
-  // Demos wait for the saved runs, so a demo restored from IndexedDB is not loaded twice.
+  // A demo waits for the saved runs (one of them may stand for the settings already), but not
+  // long after its files are in: a fresh browser profile takes a second to create the database,
+  // and demo ids are fixed, so a demo restored late is never a second copy.
   const demos = startDemos(store, httpDemoSource(new URL('models/', document.baseURI).href));
-  demos.prefetch();
-  void persistence.ready.then(() => {
-    performance.mark('salscape:saved-runs-ready');
-    return demos.check();
-  });
+  const fetched = demos.prefetch().then(() => new Promise((r) => setTimeout(r, 150)));
+  void persistence.ready.then(() => performance.mark('salscape:saved-runs-ready'));
+  void Promise.race([persistence.ready, fetched])
+    .then(() => demos.check())
+    .then(() => persistence.ready)
+    .then(() => demos.check());
   startCrossTaskDemos(
     store,
     httpCrossTaskDemos(new URL('models/crosstask/', document.baseURI).href),

@@ -59,7 +59,8 @@ export class SurfaceScene {
     opacity: 0.75,
   });
   private readonly frameMat = new LineBasicMaterial({ color: 0x8a8f98 });
-  private readonly markerMat = new MeshBasicMaterial({ color: 0xe0312b });
+  // Drawn over the surface: the model's point must stay visible from any angle.
+  private readonly markerMat = new MeshBasicMaterial({ color: 0xe0312b, depthTest: false });
   private readonly marker = new Mesh(new SphereGeometry(0.018, 16, 12), this.markerMat);
   private hasData = false;
 
@@ -95,6 +96,7 @@ export class SurfaceScene {
     frame.position.y = HEIGHT_RATIO / 2;
     frame.name = 'frame';
     this.marker.name = 'model';
+    this.marker.renderOrder = 2;
     this.content.add(surface, lines, frame, this.marker);
     this.scene.add(this.content);
   }

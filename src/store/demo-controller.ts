@@ -48,9 +48,10 @@ export interface DemoController {
   check(): Promise<string | null>;
   /**
    * Starts fetching the files the settings call for without loading them (at boot, while the
-   * saved runs are still being read), so a later `check` finds them on their way.
+   * saved runs are still being read), so a later `check` finds them on their way. Resolves once
+   * they are in (or failed: `check` then says why).
    */
-  prefetch(): void;
+  prefetch(): Promise<void>;
   stop(): void;
 }
 
@@ -203,13 +204,14 @@ export function startDemos(
   });
   return {
     check,
-    prefetch: () => {
+    prefetch: () =>
       wanted()
-        .then(({ m }) => (m ? demoFile(m.entry, ['clean', ...m.methods]) : null))
+        .then(async ({ m }) => {
+          if (m) await demoFile(m.entry, ['clean', ...m.methods]);
+        })
         .catch(() => {
           index = null; // check() fetches again and says what failed
-        });
-    },
+        }),
     stop: () => {
       unsub();
       unsubAdopt();

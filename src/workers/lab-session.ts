@@ -55,7 +55,8 @@ export class LabSession {
   private readonly cancelled = new Set<string>();
   private readonly records = new Map<string, RunRecord>();
   private readonly crossTasks = new CrossTaskJobs();
-  private readonly adopting = new Set<Promise<void>>();
+  /** Runs handed over but not set up yet: that waits for a job, so adopting costs nothing. */
+  private readonly pending = new Map<string, AdoptCommand>();
   private queue: Promise<void> = Promise.resolve();
   private ready: Promise<BackendReport> | null = null;
 
@@ -88,12 +89,10 @@ export class LabSession {
       case 'cancel':
         this.cancelled.add(msg.runId);
         return Promise.resolve();
-      case 'adopt': {
-        // Jobs wait for adoptions in flight, so a job sent right after one finds the run.
-        const p = this.adopt(msg);
-        this.adopting.add(p);
-        return p.finally(() => this.adopting.delete(p));
-      }
+      case 'adopt':
+        this.records.delete(msg.runId);
+        this.pending.set(msg.runId, msg);
+        return Promise.resolve();
       default: {
         const never: never = msg;
         this.post({
@@ -148,7 +147,10 @@ export class LabSession {
       if (shouldStop()) throw new CancelledError();
       if (!this.ready) throw new Error('the worker was not initialised');
       await this.ready;
-      await Promise.all([...this.adopting]);
+      for (const m of [...this.pending.values()]) {
+        this.pending.delete(m.runId);
+        await this.adopt(m);
+      }
       if (msg.type === 'train') await this.train(msg, shouldStop);
       else if (msg.type === 'filter-sal') await this.filterSal(msg, shouldStop);
       else if (msg.type === 'cross-task') await this.crossTask(msg, shouldStop);
@@ -250,8 +252,9 @@ export class LabSession {
   }
 
   /**
-   * Registers a finished run from the app. Its model spec needs the data set's image shape, so
-   * this waits for the (cached) test split; errors name the run and belong to no job.
+   * Sets up a run handed over by the app (before the first job after it). Its model spec needs
+   * the data set's image shape, so this waits for the (cached) test split; errors name the run
+   * and belong to no job.
    */
   private async adopt(msg: AdoptCommand): Promise<void> {
     try {

@@ -108,7 +108,8 @@ export interface CrossTaskCommand {
 
 /**
  * App -> worker. Trains and filter-SAL jobs run one at a time in arrival order; `cancel`
- * stops the named job (running or queued); `adopt` registers a finished run at once.
+ * stops the named job (running or queued); `adopt` hands over a finished run (set up
+ * before the next job, so handing runs over costs nothing until one is used).
  */
 export type ToWorker =
   | { type: 'init'; backend: BackendPreference; dataUrl: string }

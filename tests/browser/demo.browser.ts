@@ -1,6 +1,7 @@
 /**
  * The pretrained demo: the default link shows the demo experiment (landscape, SAL heatmaps, UD)
- * within a few seconds without training, timed by the app's `salscape:full-view` mark; then
+ * within a few seconds without training, timed by the app's `salscape:full-view` mark; a
+ * landscape with other settings is computed from the adopted demo runs; then
  * "Train live" retrains the same settings here (cancelled once the clean run is done: on WASM its
  * accuracy matches the demo's). Screenshot demo-full-view.png.
  */
@@ -52,6 +53,28 @@ export const demoTests: BrowserTest[] = [
       );
       const demoAccs = await testAccs(page);
       await ctx.shot(page, 'demo-full-view');
+
+      // Other landscape settings: the worker computes them from the demo runs it adopted.
+      await page.getByTestId('landscape-grid').fill('9');
+      await page.getByTestId('landscape-grid').press('Tab');
+      await page.waitForSelector('[data-testid="landscape-job"]', { timeout: 10_000 });
+      await page.waitForFunction(
+        () => {
+          const root = document.querySelector('[data-testid="landscape"]');
+          return (
+            !!root &&
+            root.querySelectorAll('[data-testid="landscape-job"]').length === 0 &&
+            root.querySelectorAll('[data-testid="surface-3d"]').length >= 2
+          );
+        },
+        null,
+        { timeout: 120_000 },
+      );
+      const text = (await page.getByTestId('landscape').textContent()) ?? '';
+      check(
+        !/failed|not in this session/.test(text),
+        `a 9 x 9 landscape failed: ${text.slice(0, 300)}`,
+      );
 
       // Train live: the same settings in this browser; stop after the clean run's first epoch.
       await page.waitForFunction(

@@ -43,7 +43,7 @@ describe('salscape train --task', () => {
       expect(s[key]).toBeGreaterThanOrEqual(0);
       expect(s[key]).toBeLessThanOrEqual(1);
     }
-    expect(s.lr).toBe(0.02); // the multi-task default cap
+    expect(s.lr).toBe(0.01); // the multi-task default cap
     expect(s).not.toHaveProperty('testAcc');
     const sal = s.sal as { layers: string[]; last: Record<string, number[]> };
     expect(sal.layers).toEqual(['conv1', 'conv2']);
