@@ -2,64 +2,70 @@
  * `npm run bench:landscape`: grid points per second of a loss surface (ml/landscape/surface.ts,
  * coarse to fine through the grid evaluator) against the naive way (weights rebuilt in JS per
  * point, tensors made, full forward), both measured in this run on the same points, for cnn-s on
- * the first 1,000 MNIST test images, on each TF.js backend in Node. The naive way is timed on an
+ * the first 1,000 MNIST test images, on each TF.js backend in Node and in headless Chromium (the
+ * bench page, bench.html?mode=landscape, one worker per backend). The naive way is timed on an
  * evenly spread subset of the grid's points and its loss compared with the surface's there.
- * The cpu backend is slow, so it gets a smaller grid by default (--cpu-grid); rates are per point,
- * so they compare across grid sizes. Writes bench-results/landscape.json.
+ * Slow backends (cpu, webgl, webgpu) get smaller grids by default; rates are per point, so they
+ * compare across grid sizes. Writes bench-results/landscape.json.
  *
  *   npm run bench:landscape
- *   npm run bench:landscape -- --backends wasm --grid 25 --naive-points 100
+ *   npm run bench:landscape -- --node none --browser wasm
+ *   npm run bench:landscape -- --node wasm --browser none --grid 25 --naive-points 100
  */
 import '../../src/ml/engine/tf-setup';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { formatFlags, parseFlags, type FlagTable } from '../../src/cli/args';
+import { formatFlags, parseFlags, UsageError, type FlagTable } from '../../src/cli/args';
 import { markdownTable } from '../../src/cli/table';
-import { axpySnapshot, directionPair } from '../../src/core/directions';
-import { gridAxis } from '../../src/core/surface-grid';
+import { measureLandscape, type LandscapeFigures } from '../../src/bench/landscape-measure';
 import { selectBackendNode } from '../../src/ml/engine/backend';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
-import { toTensors } from '../../src/ml/data/tensors';
 import { firstImages } from '../../src/ml/experiment/run-experiment';
-import { computeSurface } from '../../src/ml/landscape/surface';
-import { initSnapshot, snapshotToTensors } from '../../src/ml/models/params';
-import { buildSpec } from '../../src/ml/models/zoo';
-import { evaluate } from '../../src/ml/train/evaluate';
+import { launch, ROOT, startPreview } from '../../tests/browser/harness';
 import { intFlag, list } from './flags';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BACKENDS = ['wasm', 'cpu'] as const;
+const NODE_BACKENDS = ['wasm', 'cpu'] as const;
+const BROWSER_BACKENDS = ['wasm', 'webgl', 'cpu', 'webgpu'] as const;
+type Backend = (typeof BROWSER_BACKENDS)[number];
 
 const FLAGS = {
-  backends: { type: 'string', value: 'a,b', help: 'TF.js backends (default wasm,cpu)' },
+  node: { type: 'string', value: 'a,b|none', help: 'Node backends (default wasm,cpu)' },
+  browser: {
+    type: 'string',
+    value: 'a,b|none',
+    help: 'Chromium backends (default wasm,webgl,cpu,webgpu)',
+  },
+  backends: { type: 'string', value: 'a,b', help: 'older name of --node' },
   grid: { type: 'string', value: 'N', help: 'points per axis on wasm (default 25)' },
   'cpu-grid': { type: 'string', value: 'N', help: 'points per axis on cpu (default 7)' },
+  'gpu-grid': {
+    type: 'string',
+    value: 'N',
+    help: 'points per axis on webgl and webgpu (default webgl 7, webgpu 5)',
+  },
   images: { type: 'string', value: 'N', help: 'MNIST test images per point (default 1000)' },
   'naive-points': {
     type: 'string',
     value: 'N',
-    help: 'points of the naive way, spread over the grid (default 40; cpu 10)',
+    help: 'points of the naive way, spread over the grid (default wasm 40, cpu/webgl 10, webgpu 3)',
+  },
+  out: {
+    type: 'string',
+    value: 'FILE',
+    help: 'results file (default bench-results/landscape.json)',
   },
 } as const satisfies FlagTable;
 
 /** One row of the table. */
-interface Row {
+interface Row extends LandscapeFigures {
+  env: 'node' | 'chromium';
   backend: string;
-  grid: number;
-  points: number;
-  images: number;
-  surfaceSeconds: number;
-  pointsPerSec: number;
-  naivePoints: number;
-  naivePointsPerSec: number;
-  speedup: number;
-  /** Largest |loss difference| between the surface and the naive way on the naive points. */
-  maxLossDiff: number;
-  tensorsBefore: number;
-  tensorsAfter: number;
+  /** The device (GPU adapter or renderer, WASM build); "software GPU" when it is one. */
+  detail?: string;
+  software?: boolean;
 }
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -72,79 +78,105 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const backends = list(values.backends, BACKENDS, 'backends', BACKENDS);
-  const gridOf = {
+  const backendList = <T extends string>(
+    raw: string | undefined,
+    all: readonly T[],
+    flag: string,
+  ) => (raw?.trim() === 'none' ? [] : list(raw, all, flag, all));
+  const nodeBackends = backendList(values.node ?? values.backends, NODE_BACKENDS, 'node');
+  const browserBackends = backendList(values.browser, BROWSER_BACKENDS, 'browser');
+  const gpuGrid = values['gpu-grid'];
+  const gridOf: Record<Backend, number> = {
     wasm: intFlag('grid', values.grid, 25, 2),
     cpu: intFlag('cpu-grid', values['cpu-grid'], 7, 2),
+    webgl: intFlag('gpu-grid', gpuGrid, 7, 2),
+    webgpu: intFlag('gpu-grid', gpuGrid, 5, 2),
   };
-  const nImages = intFlag('images', values.images, 1000, 1);
   const naiveFlag = values['naive-points'];
-  const spec = buildSpec('cnn-s');
-  const centre = initSnapshot(spec, 1);
-  const dirs = directionPair(centre, 1, { includeBiases: false });
-  const test = firstImages(await loadDatasetNode('mnist', 'test'), nImages);
+  const naiveOf = (b: Backend) =>
+    intFlag('naive-points', naiveFlag, { wasm: 40, cpu: 10, webgl: 10, webgpu: 3 }[b], 1);
+  const nImages = intFlag('images', values.images, 1000, 1);
+  const outFile = values.out ?? path.join(ROOT, 'bench-results', 'landscape.json');
   const rows: Row[] = [];
 
-  for (const backend of backends) {
-    const report = await selectBackendNode(backend);
-    if (report.chosen !== backend) {
-      log(`${backend}: not available, skipped`);
-      continue;
+  // Node
+  if (nodeBackends.length > 0) {
+    const test = firstImages(await loadDatasetNode('mnist', 'test'), nImages);
+    for (const backend of nodeBackends) {
+      const report = await selectBackendNode(backend);
+      if (report.chosen !== backend) {
+        log(`node ${backend}: not available, skipped`);
+        continue;
+      }
+      const simd = backend === 'wasm' && (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
+      const figures = await measureLandscape(test, gridOf[backend], naiveOf(backend), (s) =>
+        log(`node ${backend}: ${s}`),
+      );
+      rows.push({
+        env: 'node',
+        backend,
+        ...figures,
+        ...(backend === 'wasm' ? { detail: `SIMD ${simd ? 'on' : 'off'}, 1 thread` } : {}),
+      });
     }
-    const data = toTensors(test);
-    const grid = gridOf[backend];
-    const axis = gridAxis(grid, 1);
-    const points = grid * grid;
-    // Warm-up: kernels compiled / first allocations out of the timed part.
-    await computeSurface(spec, centre, dirs, data, { xs: gridAxis(2, 1), ys: gridAxis(2, 1) });
-    const tensorsBefore = tf.memory().numTensors;
-    log(`${backend}: surface ${grid} x ${grid} on ${data.x.shape[0]} images…`);
-    let t = performance.now();
-    const s = await computeSurface(spec, centre, dirs, data, { xs: axis, ys: axis });
-    const surfaceSeconds = (performance.now() - t) / 1000;
-
-    const naivePoints = Math.min(
-      points,
-      intFlag('naive-points', naiveFlag, backend === 'cpu' ? 10 : 40, 1),
-    );
-    log(`${backend}: naive, ${naivePoints} points…`);
-    let maxLossDiff = 0;
-    t = performance.now();
-    for (let p = 0; p < naivePoints; p++) {
-      const k = Math.floor((p * points) / naivePoints);
-      const a = axis[k % grid]!;
-      const b = axis[Math.floor(k / grid)]!;
-      const w = snapshotToTensors(axpySnapshot(axpySnapshot(centre, a, dirs[0]), b, dirs[1]));
-      const r = await evaluate(spec, w, data.x, data.y);
-      tf.dispose(w);
-      maxLossDiff = Math.max(maxLossDiff, Math.abs(r.loss - s.loss[k]!));
-    }
-    const naiveSeconds = (performance.now() - t) / 1000;
-    const tensorsAfter = tf.memory().numTensors;
-    tf.dispose([data.x, data.y]);
-    const pointsPerSec = points / surfaceSeconds;
-    const naivePointsPerSec = naivePoints / naiveSeconds;
-    rows.push({
-      backend,
-      grid,
-      points,
-      images: data.x.shape[0],
-      surfaceSeconds,
-      pointsPerSec,
-      naivePoints,
-      naivePointsPerSec,
-      speedup: pointsPerSec / naivePointsPerSec,
-      maxLossDiff,
-      tensorsBefore,
-      tensorsAfter,
-    });
   }
 
+  // Chromium
+  let browserNote = '';
+  if (browserBackends.length > 0)
+    try {
+      log('chromium: building and serving bench.html…');
+      execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], {
+        cwd: ROOT,
+        stdio: 'inherit',
+      });
+      const { url, proc } = await startPreview();
+      const browser = await launch();
+      try {
+        const page = await browser.newPage();
+        page.on('console', (m) => log(`chromium ${m.text()}`));
+        const q = new URLSearchParams({
+          mode: 'landscape',
+          backends: browserBackends.join(','),
+          grids: browserBackends.map((b) => gridOf[b]).join(','),
+          naive: browserBackends.map(naiveOf).join(','),
+          images: String(nImages),
+        });
+        await page.goto(`${url}bench.html?${q}`);
+        await page.waitForFunction(() => window.benchDone === true, null, {
+          timeout: 60 * 60_000,
+        });
+        const res = (await page.evaluate(() => window.landscapeResults)) ?? [];
+        for (const r of res) {
+          if (!r.figures) {
+            log(`chromium ${r.request.backend}: ${r.error ?? 'no result'}, skipped`);
+            continue;
+          }
+          const detail = r.software ? `software GPU: ${r.detail}` : r.detail;
+          rows.push({
+            env: 'chromium',
+            backend: r.request.backend,
+            ...r.figures,
+            ...(detail ? { detail } : {}),
+            ...(r.software !== undefined ? { software: r.software } : {}),
+          });
+        }
+      } finally {
+        await browser.close();
+        proc.kill();
+      }
+    } catch (e) {
+      browserNote = `browser part skipped: ${(e as Error).message}`;
+      log(browserNote);
+    }
+
   const f = (x: number, d = 1) => x.toFixed(d);
+  const fullGrid = gridOf.wasm;
   process.stdout.write(
     `\nSALscape landscape benchmark (${new Date().toISOString()}): cnn-s, ${nImages} MNIST test images per point, Node ${process.version}, ${os.cpus().length} CPU(s)\n\n` +
       markdownTable(
         [
+          'env',
           'backend',
           'grid',
           'surface s',
@@ -153,29 +185,33 @@ async function main(): Promise<void> {
           'naive points/s',
           'ratio',
           'max abs dL',
+          'detail',
         ],
         rows.map((r) => [
+          r.env,
           r.backend,
-          `${r.grid} x ${r.grid}`,
+          `${r.grid} x ${r.grid}${r.grid < fullGrid ? ' (smaller)' : ''}`,
           f(r.surfaceSeconds),
           f(r.pointsPerSec, 2),
           String(r.naivePoints),
           f(r.naivePointsPerSec, 2),
           `${f(r.speedup, 2)}x`,
           r.maxLossDiff.toExponential(1),
+          r.detail ?? '',
         ]),
-        [2, 3, 4, 5, 6, 7],
+        [3, 4, 5, 6, 7, 8],
       ) +
-      '\n\nratio = surface points/s over naive points/s (weights rebuilt in JS + tensors + forward per point).\n',
+      '\n\nratio = surface points/s over naive points/s (weights rebuilt in JS + tensors + forward per point).' +
+      '\nSmaller grids (slow backends) still report points per second, so rates compare across rows.\n',
   );
   for (const r of rows) {
     if (r.tensorsAfter !== r.tensorsBefore)
-      log(`warning: ${r.backend} tensors ${r.tensorsBefore} -> ${r.tensorsAfter}`);
+      log(`warning: ${r.env} ${r.backend} tensors ${r.tensorsBefore} -> ${r.tensorsAfter}`);
   }
-  const out = path.join(ROOT, 'bench-results', 'landscape.json');
-  mkdirSync(path.dirname(out), { recursive: true });
+  if (browserNote) process.stdout.write(`${browserNote}\n`);
+  mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(
-    out,
+    outFile,
     JSON.stringify(
       {
         bench: 'landscape',
@@ -189,7 +225,14 @@ async function main(): Promise<void> {
       1,
     ),
   );
-  process.stdout.write(`written: ${path.relative(ROOT, out)}\n`);
+  process.stdout.write(`written: ${path.relative(ROOT, outFile)}\n`);
 }
 
-await main();
+try {
+  await main();
+} catch (e) {
+  log(`bench:landscape: ${(e as Error).message}`);
+  process.exit(e instanceof UsageError ? 2 : 1);
+}
+// Playwright and TF.js may hold handles open.
+process.exit(0);

@@ -1,4 +1,7 @@
-/** The browser side of `npm run bench:engine`: one worker per backend, results as JSON. */
+/**
+ * The browser side of `npm run bench:engine`: one worker per backend, results as JSON.
+ * With ?mode=landscape the page runs `npm run bench:landscape` instead (landscape-page.ts).
+ */
 import type { BenchReply, BenchRequest } from './engine-worker';
 
 declare global {
@@ -29,21 +32,27 @@ function runOne(req: BenchRequest): Promise<BenchReply> {
   });
 }
 
-for (const backend of backends) {
-  for (const model of models) {
-    const slow = backend !== 'wasm';
-    const req: BenchRequest = {
-      backend,
-      model,
-      steps: slow ? 3 : 30,
-      points: slow ? 5 : 50,
-      warmup: slow ? 1 : 3,
-    };
-    out.textContent = `running ${backend} ${model}…\n` + JSON.stringify(results, null, 1);
-    results.push(await runOne(req));
-    if (results.at(-1)?.error) break; // the backend is not there: skip its other models
+async function runEngine(): Promise<void> {
+  for (const backend of backends) {
+    for (const model of models) {
+      const slow = backend !== 'wasm';
+      const req: BenchRequest = {
+        backend,
+        model,
+        steps: slow ? 3 : 30,
+        points: slow ? 5 : 50,
+        warmup: slow ? 1 : 3,
+      };
+      out.textContent = `running ${backend} ${model}…\n` + JSON.stringify(results, null, 1);
+      results.push(await runOne(req));
+      if (results.at(-1)?.error) break; // the backend is not there: skip its other models
+    }
   }
+  out.textContent = JSON.stringify(results, null, 1);
+  window.benchResults = results;
+  window.benchDone = true;
 }
-out.textContent = JSON.stringify(results, null, 1);
-window.benchResults = results;
-window.benchDone = true;
+
+if (params.get('mode') === 'landscape')
+  await (await import('./landscape-page')).runLandscapePage(params, out);
+else await runEngine();

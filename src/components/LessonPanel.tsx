@@ -13,16 +13,32 @@ export function LessonPanel() {
   const lesson = ref ? lessonById(ref.id) : null;
   const step = lesson ? lesson.steps[Math.min(ref!.step, lesson.steps.length - 1)] : undefined;
 
-  // The step's view and outline; again when an experiment (e.g. a demo) arrives.
+  // The step's view and outline; again when an experiment (e.g. a demo) arrives. Panels
+  // re-mount as results come in, so the outline follows the element while the step is shown.
   useEffect(() => {
     if (!step) return;
-    applyLessonStep(appStore, step);
-    const el = document.querySelector<HTMLElement>(`[data-testid="${step.target}"]`);
-    if (!el) return;
-    el.classList.add('lesson-target');
-    el.scrollIntoView({ block: 'nearest' });
-    return () => el.classList.remove('lesson-target');
-  }, [step, experimentId]);
+    applyLessonStep(appStore, step, lesson ?? undefined);
+    let outlined: HTMLElement | null = null;
+    const follow = () => {
+      const el = document.querySelector<HTMLElement>(`[data-testid="${step.target}"]`);
+      // React rewrites className when an element's own classes change: add the outline again.
+      if (el === outlined) {
+        el?.classList.add('lesson-target');
+        return;
+      }
+      outlined?.classList.remove('lesson-target');
+      outlined = el;
+      if (!el) return;
+      el.classList.add('lesson-target');
+      el.scrollIntoView({ block: 'nearest' });
+    };
+    follow();
+    const timer = setInterval(follow, 250);
+    return () => {
+      clearInterval(timer);
+      outlined?.classList.remove('lesson-target');
+    };
+  }, [step, lesson, experimentId]);
 
   useEffect(() => {
     if (!lesson) return;

@@ -1,13 +1,18 @@
 /** Opening a lesson, moving between its steps and closing it, on a store. */
 import type { StoreApi } from 'zustand/vanilla';
-import { lessonById, type LessonStep } from './lessons';
+import { lessonById, type Lesson, type LessonStep } from './lessons';
 import { selectExperiment } from './selectors';
 import { applyShareState } from './share/share-store';
 import type { All } from './types';
 
-/** Applies a step's view: the landscape tab and the compared poisoned run, when it has one. */
-export function applyLessonStep(store: StoreApi<All>, step: LessonStep): void {
+/**
+ * Applies a step's view: the landscape tab, the compared poisoned run and the cross-task
+ * poison (a lesson link carries the settings but not the cross-task choice).
+ */
+export function applyLessonStep(store: StoreApi<All>, step: LessonStep, lesson?: Lesson): void {
   const s = store.getState();
+  if (lesson?.crossTaskMethod && s.crossTaskMethod !== lesson.crossTaskMethod)
+    s.setCrossTaskMethod(lesson.crossTaskMethod);
   if (step.view) s.setLandscapeView(step.view);
   if (step.focus) {
     const e = selectExperiment(s);
@@ -20,6 +25,8 @@ export function applyLessonStep(store: StoreApi<All>, step: LessonStep): void {
 export function startLesson(store: StoreApi<All>, id: string): boolean {
   const lesson = lessonById(id);
   if (!lesson) return false;
+  // A lesson starts from the defaults, so a previous lesson's defence or poisons do not linger.
+  store.getState().resetConfig();
   applyShareState(store, lesson.patch);
   if (lesson.crossTaskMethod) store.getState().setCrossTaskMethod(lesson.crossTaskMethod);
   store.getState().setLesson({ id, step: 0 });
@@ -33,7 +40,7 @@ export function showLessonStep(store: StoreApi<All>, index: number): boolean {
   if (!l) return false;
   const step = Math.max(0, Math.min(l.steps.length - 1, Math.round(index)));
   s.setLesson({ id: l.id, step });
-  applyLessonStep(store, l.steps[step]!);
+  applyLessonStep(store, l.steps[step]!, l);
   return true;
 }
 

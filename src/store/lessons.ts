@@ -181,22 +181,22 @@ export const LESSONS: readonly Lesson[] = [
     id: 'unlearnable-for-whom',
     title: 'Unlearnable for whom?',
     summary: 'A poison made against digit classification still teaches other tasks.',
-    patch: withMethods(['em-class']),
-    crossTaskMethod: 'em-class',
+    patch: withMethods(['sep']),
+    crossTaskMethod: 'sep',
     steps: [
       {
         title: 'One poison, four tasks',
-        text: 'The class-wise error-minimising noise was optimised against digit classification. Here the same poisoned images train other tasks, with targets taken from the clean images: which way is up (rotation), which pixels are the digit (segmentation), and a multi-task model with one shared trunk.',
+        text: 'SEP perturbs each training image against an ensemble of clean digit classifiers. Here the same poisoned images train other tasks, with targets taken from the clean images: which way is up (rotation), which pixels are the digit (segmentation), and a multi-task model with one shared trunk.',
         target: 'crosstask',
       },
       {
         title: 'Only the attacked task collapses',
-        text: 'Compare clean and poisoned quality per task: digit accuracy falls, while rotation and segmentation learn from the poisoned images nearly as well as from clean ones. The noise is a shortcut for the labels it was made for, not for every question one can ask of the images.',
+        text: 'Digit accuracy collapses, while rotation barely moves and segmentation loses far less. The poison is a shortcut for the labels it was made against, not for every question one can ask of the images. Try class-wise EM in the poison list: the same pattern, milder.',
         target: 'crosstask-bars',
       },
       {
         title: 'Learnability per task',
-        text: 'UD and the SAL heatmaps of the shared layers, measured with each task’s own loss, show the same thing inside the network: the layers stay learnable for the tasks the poison did not target. The paper found this on Taskonomy.',
+        text: 'UD and the SAL heatmaps of the shared layers, measured with each task’s own loss, look inside the network. The paper found the same on Taskonomy: data unlearnable for one task stays learnable for others. With only two shared layers UD is coarse here.',
         target: 'crosstask-heatmaps',
       },
     ],

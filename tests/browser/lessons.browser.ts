@@ -50,10 +50,18 @@ export const lessonTests: BrowserTest[] = [
             (await target.count()) > 0,
             `lesson ${lesson.id} step ${k + 1}: its element ${step.target} is not on screen`,
           );
-          check(
-            await target.evaluate((e) => e.classList.contains('lesson-target')),
-            `lesson ${lesson.id} step ${k + 1}: ${step.target} is not outlined`,
-          );
+          const outlined = await page
+            .waitForFunction(
+              (id) =>
+                document
+                  .querySelector(`[data-testid="${id}"]`)
+                  ?.classList.contains('lesson-target'),
+              step.target,
+              { timeout: 5_000 },
+            )
+            .then(() => true)
+            .catch(() => false);
+          check(outlined, `lesson ${lesson.id} step ${k + 1}: ${step.target} is not outlined`);
           if (step.view)
             check(
               (await page
