@@ -5,7 +5,10 @@
  */
 import type { LandscapeReply, LandscapeRequest } from './landscape-worker';
 
-type Done = Extract<LandscapeReply, { kind: 'done' }>;
+export type Done = Extract<LandscapeReply, { kind: 'done' }>;
+
+/** Console lines starting with this carry one finished row as JSON. */
+export const ROW_PREFIX = 'landscape-row ';
 
 declare global {
   interface Window {
@@ -53,7 +56,10 @@ export async function runLandscapePage(params: URLSearchParams, out: HTMLElement
       images,
       dataUrl,
     };
-    results.push(await runOne(req, log));
+    const done = await runOne(req, log);
+    results.push(done);
+    // Each row goes out as soon as it is done, so a run stopped early keeps the finished ones.
+    console.log(`${ROW_PREFIX}${JSON.stringify(done)}`);
   }
   out.textContent = JSON.stringify(results, null, 1);
   window.landscapeResults = results;
