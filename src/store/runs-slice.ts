@@ -3,9 +3,30 @@ import type { StateCreator } from 'zustand';
 import { newRunId } from '../workers/client';
 import { planExperiment } from './experiment-plan';
 import { applyFilterMessage, applyRunMessage, isActiveFilter, isActiveStatus } from './run-reducer';
-import { filterKey, type FilterSalState } from './run-state';
+import { filterKey, type FilterSalState, type RunState } from './run-state';
 import { freeExperimentId } from './share/saved-experiment';
 import type { All, RunsSlice, StoreDeps } from './types';
+
+/**
+ * The poisoned run to compare first: among finished runs the one whose poison bit hardest
+ * (lowest final test accuracy), so a demo opens on a visible effect; else the first.
+ */
+export function mostBitten(
+  runs: Readonly<Record<string, RunState>>,
+  ids: readonly string[],
+): string | null {
+  let best: string | null = null;
+  let bestAcc = Infinity;
+  for (const id of ids) {
+    const r = runs[id];
+    const acc = r?.status === 'done' ? r.epochs[r.epochs.length - 1]?.testAcc : undefined;
+    if (acc !== undefined && acc < bestAcc) {
+      bestAcc = acc;
+      best = id;
+    }
+  }
+  return best ?? ids[0] ?? null;
+}
 
 /** Creates the runs slice. */
 export const createRunsSlice =
@@ -97,7 +118,7 @@ export const createRunsSlice =
         if (!exp) return;
         set({
           selectedExperimentId: id,
-          focusedRunId: exp.poisonedRunIds[0] ?? null,
+          focusedRunId: mostBitten(get().runs, exp.poisonedRunIds),
           filterView: null,
         });
       },
