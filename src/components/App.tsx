@@ -19,14 +19,27 @@ import { TrainingCharts } from './TrainingCharts';
 
 export function App() {
   // One worker for the page; the store routes its messages to the runs.
+  // It starts once the first screen is drawn (at most 1.2 s in): starting the backend
+  // (WASM compile, calibration) competes with drawing a demo on a 2-core machine.
   useEffect(() => {
     const { backendReady, workerError, connectLab, disconnectLab } = appStore.getState();
-    const client = new LabClient({
-      onReady: (msg) => backendReady(msg.backend),
-      onError: (message) => workerError(message),
-    });
-    connectLab(client, new URL('data', document.baseURI).href);
+    let client: LabClient | null = null;
+    const start = () => {
+      client = new LabClient({
+        onReady: (msg) => backendReady(msg.backend),
+        onError: (message) => workerError(message),
+      });
+      connectLab(client, new URL('data', document.baseURI).href);
+    };
+    // Safari has no requestIdleCallback.
+    const hasIdle = typeof window.requestIdleCallback === 'function';
+    const handle = hasIdle
+      ? window.requestIdleCallback(start, { timeout: 1200 })
+      : window.setTimeout(start, 0);
     return () => {
+      if (hasIdle) window.cancelIdleCallback(handle);
+      else window.clearTimeout(handle);
+      if (!client) return;
       disconnectLab();
       client.terminate();
     };
