@@ -194,8 +194,21 @@ function sameSettings(job: LandscapeJob, s: LandscapeSettings): boolean {
 function JobLines({ jobs }: { jobs: { need: { role: string }; job: LandscapeJob | undefined }[] }) {
   const busy = jobs.filter((j) => j.job && (isActiveLandscape(j.job) || j.job.status === 'failed'));
   if (busy.length === 0) return null;
+  const active = busy.some((j) => j.job && isActiveLandscape(j.job));
   return (
     <ul className="landscape-jobs" aria-live="polite">
+      {active && (
+        <li>
+          <button
+            type="button"
+            className="link-button"
+            data-testid="landscape-cancel"
+            onClick={() => appStore.getState().cancelLandscapes()}
+          >
+            Stop measuring
+          </button>
+        </li>
+      )}
       {busy.map(({ need, job }) => (
         <li key={need.role} data-testid="landscape-job">
           <span>

@@ -79,7 +79,11 @@ export function PathView({ needs, jobs }: Props) {
                 />
               ) : (
                 <div className="surface-box placeholder">
-                  {job?.status === 'failed' ? 'failed' : 'measuring…'}
+                  {job?.status === 'failed'
+                    ? 'failed'
+                    : job?.status === 'cancelled'
+                      ? 'stopped (switch tabs or change a setting to measure again)'
+                      : 'measuring…'}
                 </div>
               )}
               {plane && (

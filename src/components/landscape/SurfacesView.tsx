@@ -83,7 +83,11 @@ export function SurfacesView({ view, needs, jobs, onScene }: Props) {
                 )
               ) : (
                 <div className="surface-box placeholder">
-                  {job?.status === 'failed' ? 'failed' : 'measuring…'}
+                  {job?.status === 'failed'
+                    ? 'failed'
+                    : job?.status === 'cancelled'
+                      ? 'stopped (switch tabs or change a setting to measure again)'
+                      : 'measuring…'}
                 </div>
               )}
             </figure>
