@@ -3,23 +3,18 @@
  * saved model, the IDX data, the directions and the surface, with progress on stderr.
  */
 import '../ml/engine/tf-setup';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { ImageSet } from '../core/dataset';
 import { directionPair } from '../core/directions';
 import { gridAxis, surfaceToJson } from '../core/surface-grid';
 import type { WeightSnapshot } from '../core/weights';
-import { selectBackendNode } from '../ml/engine/backend';
-import { loadIdxPairNode } from '../ml/data/load-node';
 import { toTensors } from '../ml/data/tensors';
 import { firstImages } from '../ml/experiment/run-experiment';
 import { computeSurface } from '../ml/landscape/surface';
-import { UsageError } from './args';
 import type { CliIO } from './command';
-import { readModelDir } from './model-dir';
 import { stageProgress } from './progress';
-import { resolveModelDir } from './sal-run';
+import { loadModelAndImages } from './sal-run';
 
 /** What `salscape landscape --json` prints. */
 export interface LandscapeOutput {
@@ -44,8 +39,6 @@ export interface LandscapeOutput {
   pointsPerSec: number;
   backend: string;
 }
-
-const isFile = async (f: string) => (await stat(f).catch(() => null))?.isFile() ?? false;
 
 /** A flat row-major array as nested arrays of `shape`. */
 export function nested(data: Float32Array, shape: readonly number[]): unknown {
@@ -91,43 +84,7 @@ export async function landscapeRun(o: {
   io: CliIO;
 }): Promise<LandscapeOutput> {
   const { io } = o;
-  const report = await selectBackendNode(o.backend);
-  if (report.chosen !== o.backend) {
-    const why = report.notes.find((n) => n.backend === o.backend)?.why ?? 'it did not start';
-    io.stderr(`salscape: backend ${o.backend} unavailable (${why}); using ${report.chosen}\n`);
-  }
-  const dir = await resolveModelDir(o.modelDir);
-  let model;
-  try {
-    model = await readModelDir(dir);
-  } catch (e) {
-    throw new UsageError(`--model: ${(e as Error).message}`);
-  }
-  const { spec, snapshot } = model;
-  for (const [flag, file] of [
-    ['images', o.images],
-    ['labels', o.labels],
-  ] as const) {
-    if (!(await isFile(file)))
-      throw new UsageError(`--${flag} ${path.resolve(file)} is not a file`);
-  }
-  let set: ImageSet;
-  try {
-    set = await loadIdxPairNode(
-      o.images,
-      o.labels,
-      Array.from({ length: spec.numClasses }, (_, i) => String(i)),
-    );
-  } catch (e) {
-    throw new UsageError(`--images / --labels: ${(e as Error).message}`);
-  }
-  const [h, w, c] = spec.inputShape;
-  if (set.height !== h || set.width !== w || set.channels !== c) {
-    throw new UsageError(
-      `--images holds ${set.height}x${set.width}x${set.channels} images; the model takes ${h}x${w}x${c}`,
-    );
-  }
-  if (set.count === 0) throw new UsageError('--images holds no images');
+  const { report, dir, spec, snapshot, set } = await loadModelAndImages(o);
   const images = Math.min(o.limit, set.count);
   const dirs = directionPair(snapshot, o.seed, { includeBiases: o.includeBiases });
   const directions = o.directionsOut

@@ -46,15 +46,18 @@ export async function resolveModelDir(dir: string): Promise<string> {
   );
 }
 
-/** SAL of every weight layer of the model in `modelDir` on the first images of the IDX pair. */
-export async function salRun(o: {
+/**
+ * What `sal` and `landscape` start from: the backend (falling back with a note), a model
+ * directory and an IDX image / label pair it can read; each problem is a UsageError naming
+ * its flag.
+ */
+export async function loadModelAndImages(o: {
   modelDir: string;
   images: string;
   labels: string;
-  settings: SalSettings;
   backend: 'wasm' | 'cpu';
   io: CliIO;
-}): Promise<SalOutput> {
+}) {
   const { io } = o;
   const report = await selectBackendNode(o.backend);
   if (report.chosen !== o.backend) {
@@ -93,6 +96,20 @@ export async function salRun(o: {
     );
   }
   if (set.count === 0) throw new UsageError('--images holds no images');
+  return { report, dir, spec, snapshot, set };
+}
+
+/** SAL of every weight layer of the model in `modelDir` on the first images of the IDX pair. */
+export async function salRun(o: {
+  modelDir: string;
+  images: string;
+  labels: string;
+  settings: SalSettings;
+  backend: 'wasm' | 'cpu';
+  io: CliIO;
+}): Promise<SalOutput> {
+  const { io } = o;
+  const { report, dir, spec, snapshot, set } = await loadModelAndImages(o);
   const settings: SalSettings = {
     ...o.settings,
     subsetSize: Math.min(o.settings.subsetSize, set.count),

@@ -1,6 +1,6 @@
 /** The first screen: configure, train one epoch, watch the charts, the samples and the badge. */
 import type { Page } from 'playwright-core';
-import { canvasInk, check, type BrowserTest } from './harness';
+import { type BrowserTest, canvasInk, check, waitForBackend } from './harness';
 
 async function setField(page: Page, id: string, value: string): Promise<void> {
   const el = page.getByTestId(id);
@@ -15,14 +15,7 @@ export const firstScreenTests: BrowserTest[] = [
     async run(ctx) {
       const page = await ctx.newPage();
       const badge = page.getByTestId('backend-badge');
-      await page.waitForFunction(
-        () =>
-          /WEBGPU|WEBGL|WASM|CPU/.test(
-            document.querySelector('[data-testid="backend-badge"]')?.textContent ?? '',
-          ),
-        null,
-        { timeout: 60_000 },
-      );
+      await waitForBackend(page);
       const backend = (await badge.textContent())?.trim() ?? '';
       await setField(page, 'cfg-trainSize', '600');
       await setField(page, 'cfg-testSize', '200');

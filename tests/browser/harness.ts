@@ -174,3 +174,15 @@ export async function glInk(el: Locator): Promise<number> {
 export async function fill(page: Page, testId: string, value: string): Promise<void> {
   await page.getByTestId(testId).fill(value);
 }
+
+/** Waits until the backend badge names the engine in use (the worker has started). */
+export async function waitForBackend(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      /WEBGPU|WEBGL|WASM|CPU/.test(
+        document.querySelector('[data-testid="backend-badge"]')?.textContent ?? '',
+      ),
+    null,
+    { timeout: 60_000 },
+  );
+}

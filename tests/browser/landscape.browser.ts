@@ -4,7 +4,7 @@
  * checking each view draws something; screenshots landscape-*.png.
  */
 import type { Page } from 'playwright-core';
-import { canvasInk, check, fill, glInk, type BrowserTest } from './harness';
+import { type BrowserTest, canvasInk, check, fill, glInk, waitForBackend } from './harness';
 
 /** Waits until no landscape job line is left (all finished) and none failed. */
 async function landscapesDone(page: Page, timeout = 240_000): Promise<void> {
@@ -29,14 +29,7 @@ export const landscapeTests: BrowserTest[] = [
     name: 'clean and poisoned loss landscapes: 3D, contours, difference, 1D, training path',
     async run(ctx) {
       const page = await ctx.newPage();
-      await page.waitForFunction(
-        () =>
-          /WEBGPU|WEBGL|WASM|CPU/.test(
-            document.querySelector('[data-testid="backend-badge"]')?.textContent ?? '',
-          ),
-        null,
-        { timeout: 60_000 },
-      );
+      await waitForBackend(page);
       await fill(page, 'cfg-trainSize', '600');
       await fill(page, 'cfg-testSize', '200');
       await fill(page, 'cfg-epochs', '3');

@@ -3,21 +3,14 @@
  * the gallery, both SAL heatmaps (WebGL), a UD value or "undefined", and the per-filter
  * drill-down; screenshots poison-sal-*.png.
  */
-import { canvasInk, check, fill, glInk, type BrowserTest } from './harness';
+import { type BrowserTest, canvasInk, check, fill, glInk, waitForBackend } from './harness';
 
 export const poisonSalTests: BrowserTest[] = [
   {
     name: 'two poisons train next to the clean run: gallery, SAL heatmaps, UD and per-filter SAL',
     async run(ctx) {
       const page = await ctx.newPage();
-      await page.waitForFunction(
-        () =>
-          /WEBGPU|WEBGL|WASM|CPU/.test(
-            document.querySelector('[data-testid="backend-badge"]')?.textContent ?? '',
-          ),
-        null,
-        { timeout: 60_000 },
-      );
+      await waitForBackend(page);
       await fill(page, 'cfg-trainSize', '600');
       await fill(page, 'cfg-testSize', '200');
       await fill(page, 'cfg-epochs', '2');
