@@ -56,14 +56,14 @@ async function naive(
 describe('grid evaluator', () => {
   const points = [0, 0, 0.5, -0.25, -1, 1, 0.1, 0.9, 1, 1];
   for (const model of ['cnn-s', 'lenet5', 'mlp', 'vgg-s'] as const) {
-    for (const pre of [true, false, 'auto'] as const) {
-      it(`${model}, first-layer precompute ${pre}: equals the naive per-point evaluation`, async () => {
+    for (const mode of ['parts', 'direct', 'patches', 'auto'] as const) {
+      it(`${model}, first layer ${mode}: equals the naive per-point evaluation`, async () => {
         const spec = buildSpec(model);
         const c = initSnapshot(spec, 4);
         const d1 = randomDir(c, 1, 0.05);
         const d2 = randomDir(c, 2, 0.05);
         const ev = createGridEvaluator(spec, c, [d1, d2], data, {
-          firstLayerPrecompute: pre,
+          firstLayer: mode,
           imageBatch: 64,
           pointsPerSync: 3,
         });

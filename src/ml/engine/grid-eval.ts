@@ -12,11 +12,13 @@
  *   would only save launch overhead, measured at ~6% of a cnn-s point, while forcing channel
  *   slices that WASM copies slowly.
  * - Points are read back in blocks, so a GPU backend is not stalled by one sync per point.
+ * - The images are cropped once to the rows and columns the logits depend on (cnn-s: 26 x 26).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { WeightSnapshot } from '../../core/weights';
 import { assertSameLayout } from '../../core/weights';
 import { forward } from '../models/forward';
+import { usedInputSize } from '../models/used-input';
 import { snapshotToTensors } from '../models/params';
 import type { LayerSpec, ModelSpec } from '../models/zoo';
 import { CancelledError } from '../train/train-loop';
@@ -24,17 +26,26 @@ import { CancelledError } from '../train/train-loop';
 /** Options of a grid evaluator. */
 export interface GridEvalOptions {
   /**
-   * Precompute the first layer's three linear parts. 'auto' (default) does so when each output
-   * of that layer costs at least 16 multiply-adds (lenet5's 5x5 conv, a dense first layer): for
-   * a 3x3 conv on one channel (cnn-s, vgg-s) the conv itself is cheaper than combining the
-   * three precomputed parts (npm run bench:engine).
+   * How the first weight layer runs per point (see {@link FirstLayerMode}); 'auto' (default)
+   * picks by that layer's shape (npm run bench:engine).
    */
-  firstLayerPrecompute?: boolean | 'auto';
+  firstLayer?: FirstLayerMode | 'auto';
   /** Images per forward pass; bounds memory (default: all, the fastest on WASM). */
   imageBatch?: number;
   /** Points evaluated between read-backs (default 8). */
   pointsPerSync?: number;
 }
+
+/**
+ * - 'direct': the layer as in the model.
+ * - 'parts': its three linear parts z0, z1, z2 precomputed, combined per point.
+ * - 'patches' (conv only): the input's k x k patches extracted once per surface, so each point
+ *   is one matMul [n*H*W, k*k*C] x [k*k*C, F] with fused bias and ReLU. On WASM a conv on one
+ *   input channel runs far below the speed of a convolution with many input channels; the
+ *   matMul does the same multiply-adds ~1.5x faster (cnn-s conv1: 2.2 ms -> 1.5 ms per 256
+ *   images).
+ */
+export type FirstLayerMode = 'direct' | 'parts' | 'patches';
 
 /** Evaluates loss/accuracy at (a, b) points around a centre along two directions. */
 export interface GridEvaluator {
@@ -55,10 +66,30 @@ function firstLayer(l: LayerSpec, x: tf.Tensor4D, k: tf.Tensor, b: tf.Tensor): t
   return tf.add(tf.matMul(tf.reshape(x, [x.shape[0], -1]), k as tf.Tensor2D), b);
 }
 
-/** Whether precomputing the first layer pays: from 16 multiply-adds per output on. */
-function worthPrecomputing(l: LayerSpec, channels: number): boolean {
-  if (l.kind === 'dense') return true;
-  return l.kind === 'conv' && l.kernel * l.kernel * channels >= 16;
+/** Patches of a chunk above this size fall back to the plain conv (memory). */
+const MAX_PATCH_BYTES = 64 * 2 ** 20;
+
+/** The first layer's mode for 'auto'. */
+function autoMode(l: LayerSpec, channels: number): FirstLayerMode {
+  if (l.kind === 'dense') return 'parts';
+  if (l.kind !== 'conv') return 'direct';
+  // Patches pay where the conv has few multiply-adds per output (one input channel); a 5x5
+  // kernel is served better by the precomputed parts.
+  return l.kernel * l.kernel * channels >= 16 ? 'parts' : 'patches';
+}
+
+/**
+ * The k x k patches of x for a conv layer, [n*Ho*Wo, k*k*C] in the kernel's (row, col, channel)
+ * order: a conv with a one-hot kernel, exact (one product by 1 per output).
+ */
+function patchesOf(l: LayerSpec & { kind: 'conv' }, x: tf.Tensor4D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const c = x.shape[3];
+    const size = l.kernel * l.kernel * c;
+    const eye = tf.reshape(tf.eye(size), [l.kernel, l.kernel, c, size]) as tf.Tensor4D;
+    const p = tf.conv2d(x, eye, 1, l.padding);
+    return tf.reshape(p, [-1, size]) as tf.Tensor2D;
+  });
 }
 
 /**
@@ -73,6 +104,8 @@ interface Chunk {
   y: tf.Tensor1D;
   convParts: tf.Tensor4D | null;
   denseParts: [tf.Tensor, tf.Tensor, tf.Tensor] | null;
+  /** For 'patches': the patches and the conv's output shape [n, Ho, Wo, F]. */
+  patches: { p: tf.Tensor2D; shape: [number, number, number, number] } | null;
 }
 
 /** Creates an evaluator; `dispose()` frees everything it holds. */
@@ -95,11 +128,19 @@ export function createGridEvaluator(
   const li = spec.layers.findIndex((l) => l.kind === 'conv' || l.kind === 'dense');
   const first = spec.layers[li];
   const onlyFlattenBefore = spec.layers.slice(0, li).every((l) => l.kind === 'flatten');
-  const want = opts.firstLayerPrecompute ?? 'auto';
-  const precompute =
-    first !== undefined &&
-    onlyFlattenBefore &&
-    (want === 'auto' ? worthPrecomputing(first, data.x.shape[3]) : want);
+  const want = opts.firstLayer ?? 'auto';
+  let mode: FirstLayerMode =
+    first === undefined || !onlyFlattenBefore
+      ? 'direct'
+      : want === 'auto'
+        ? autoMode(first, data.x.shape[3])
+        : want;
+  if (mode === 'patches' && first?.kind === 'conv') {
+    const k2c = first.kernel * first.kernel * data.x.shape[3];
+    const [, h, w] = data.x.shape;
+    if (batch * h * w * k2c * 4 > MAX_PATCH_BYTES) mode = want === 'auto' ? 'parts' : mode;
+  } else if (mode === 'patches') mode = 'direct';
+  const precompute = mode === 'parts';
   const relu = first?.kind === 'conv' || (first?.kind === 'dense' && first.relu);
   const filters = precompute && first?.kind === 'conv' ? first.filters : 0;
   // Three stacked identities: the 1x1 kernel at (a, b) is this times [1, a, b].
@@ -112,41 +153,76 @@ export function createGridEvaluator(
           }),
         )
       : null;
+  // Only the rows and columns the logits depend on (used-input.ts): cnn-s drops 2 of 28.
+  const [usedH, usedW] = usedInputSize(spec);
   const chunks: Chunk[] = [];
   for (let s = 0; s < n; s += batch) {
     const size = Math.min(batch, n - s);
-    const x = tf.keep(tf.slice(data.x, [s, 0, 0, 0], [size, -1, -1, -1]));
+    const x = tf.keep(tf.slice(data.x, [s, 0, 0, 0], [size, usedH, usedW, -1]));
     const y = tf.keep(tf.slice(data.y, [s], [size]));
-    const chunk: Chunk = { x, y, convParts: null, denseParts: null };
+    const chunk: Chunk = { x, y, convParts: null, denseParts: null, patches: null };
     if (precompute && first) {
       const parts = tf.tidy(() => [c, d1, d2].map((w) => firstLayer(first, x, w[0]!, w[1]!)));
       if (first.kind === 'conv') {
         chunk.convParts = tf.keep(tf.concat(parts, 3) as tf.Tensor4D);
         tf.dispose(parts);
       } else chunk.denseParts = parts.map((t) => tf.keep(t)) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    } else if (mode === 'patches' && first?.kind === 'conv') {
+      const p = tf.keep(patchesOf(first, x));
+      const out = (d: number) => (first.padding === 'same' ? d : d - first.kernel + 1);
+      chunk.patches = { p, shape: [size, out(x.shape[1]), out(x.shape[2]), first.filters] };
     }
     chunks.push(chunk);
   }
 
   const labels = tf.keep(tf.concat(chunks.map((ch) => ch.y)));
 
+  // Each weight's centre and directions stacked: its value at (a, b) is two kernels, not the
+  // four of c + a*d1 + b*d2. Kernels: [1, 3] x [3, size] matMul. Biases: [size, 3] times
+  // [1, 3] summed over the last axis, because WASM's fused kernels check a bias against the
+  // shape its buffer was made with, and a matMul makes [1, 1, size].
+  const stacked = c.map((t, i) =>
+    tf.keep(
+      tf.tidy(() => {
+        const s = tf.stack([t, d1[i]!, d2[i]!], t.rank === 1 ? 1 : 0);
+        return t.rank === 1 ? s : tf.reshape(s, [3, t.size]);
+      }),
+    ),
+  );
+  const weightsAt = (coef: tf.Tensor2D): tf.Tensor[] =>
+    stacked.map((s, i) =>
+      c[i]!.rank === 1
+        ? tf.sum(tf.mul(s, coef), 1)
+        : tf.reshape(tf.matMul(coef, s as tf.Tensor2D), c[i]!.shape),
+    );
+
   /** Logits [n, K] of all images at (a, b). */
   const point = (a: number, b: number): tf.Tensor2D =>
     tf.tidy(() => {
-      // Per weight, not one [1,3]x[3,P] matMul split into layers: WASM's SplitV and the
-      // reshapes after it cost ~10x more than these small kernels (measured on lenet5).
-      const w = c.map((t, i) => tf.add(t, tf.add(tf.mul(d1[i]!, a), tf.mul(d2[i]!, b))));
+      const coef = tf.tensor2d([[1, a, b]]);
+      // Per weight, not one matMul for all split into layers: WASM's SplitV and the reshapes
+      // after it cost ~10x more than these small kernels (measured on lenet5).
+      const w = weightsAt(coef);
       const mix = identities
-        ? (tf.reshape(tf.mul(identities, tf.reshape(tf.tensor1d([1, a, b]), [3, 1, 1])), [
+        ? (tf.reshape(tf.mul(identities, tf.reshape(coef, [3, 1, 1])), [
             1,
             1,
             3 * filters,
             filters,
           ]) as tf.Tensor4D)
         : null;
-      const parts = chunks.map(({ x, convParts, denseParts }) => {
+      const parts = chunks.map(({ x, convParts, denseParts, patches }) => {
         let logits: tf.Tensor2D;
-        if (convParts && mix) {
+        if (patches) {
+          const kernel = w[0]!;
+          const h = tf.fused.matMul({
+            a: patches.p,
+            b: tf.reshape(kernel, [-1, kernel.shape[3]!]) as tf.Tensor2D,
+            bias: w[1]!,
+            activation: 'relu',
+          });
+          logits = forward(spec, w, tf.reshape(h, patches.shape), true, li + 1);
+        } else if (convParts && mix) {
           const h = tf.fused.conv2d({
             x: convParts,
             filter: mix,
@@ -205,9 +281,15 @@ export function createGridEvaluator(
       return { loss, acc };
     },
     dispose() {
-      tf.dispose([...c, ...d1, ...d2, labels]);
+      tf.dispose([...c, ...d1, ...d2, ...stacked, labels]);
       for (const ch of chunks)
-        tf.dispose([ch.x, ch.y, ...(ch.convParts ? [ch.convParts] : []), ...(ch.denseParts ?? [])]);
+        tf.dispose([
+          ch.x,
+          ch.y,
+          ...(ch.convParts ? [ch.convParts] : []),
+          ...(ch.denseParts ?? []),
+          ...(ch.patches ? [ch.patches.p] : []),
+        ]);
       chunks.length = 0;
       identities?.dispose();
     },
