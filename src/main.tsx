@@ -3,16 +3,19 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
 import { bootSharing } from './persist/boot';
+import { preferSoftware2dCanvas } from './scene/software-canvas';
 import { appStore } from './store';
 import './styles.css';
 
+preferSoftware2dCanvas();
+
 // The link's settings apply before the first render and before the worker starts (backend).
-bootSharing(appStore);
+const firstView = bootSharing(appStore);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <App firstView={firstView} />
   </StrictMode>,
 );

@@ -17,10 +17,15 @@ import { ShareNotices } from './ShareNotices';
 import { TopBar } from './TopBar';
 import { TrainingCharts } from './TrainingCharts';
 
-export function App() {
+interface Props {
+  /** Resolves once the first view (a link's demo, if any) is drawn. */
+  firstView: Promise<void>;
+}
+
+export function App({ firstView }: Props) {
   // One worker for the page; the store routes its messages to the runs.
-  // It starts once the first screen is drawn (at most 1.2 s in): starting the backend
-  // (WASM compile, calibration) competes with drawing a demo on a 2-core machine.
+  // It starts once the first view is drawn and the page is idle (at most 1 s later): starting
+  // the backend (WASM compile, calibration) competes with drawing a demo on a 2-core machine.
   useEffect(() => {
     const { backendReady, workerError, connectLab, disconnectLab } = appStore.getState();
     let client: LabClient | null = null;
@@ -33,17 +38,25 @@ export function App() {
     };
     // Safari has no requestIdleCallback.
     const hasIdle = typeof window.requestIdleCallback === 'function';
-    const handle = hasIdle
-      ? window.requestIdleCallback(start, { timeout: 1200 })
-      : window.setTimeout(start, 0);
+    let handle: number | null = null;
+    let gone = false;
+    void firstView.then(() => {
+      if (gone) return;
+      handle = hasIdle
+        ? window.requestIdleCallback(start, { timeout: 1000 })
+        : window.setTimeout(start, 0);
+    });
     return () => {
-      if (hasIdle) window.cancelIdleCallback(handle);
-      else window.clearTimeout(handle);
+      gone = true;
+      if (handle !== null) {
+        if (hasIdle) window.cancelIdleCallback(handle);
+        else window.clearTimeout(handle);
+      }
       if (!client) return;
       disconnectLab();
       client.terminate();
     };
-  }, []);
+  }, [firstView]);
 
   return (
     <div className="app">

@@ -1,11 +1,11 @@
 /**
- * A three.js heatmap in the page: owns a HeatmapScene, follows its box size, redraws only when
+ * A heatmap in the page: owns a HeatmapCanvas (Canvas 2D), follows its box size, redraws only when
  * the data or the size changes, and turns pointer positions into cells for hover and click.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { ColorScale } from '../scene/colormap';
 import { cellAt, cellRect } from '../scene/heatmap-data';
-import { HeatmapScene } from '../scene/heatmap-scene';
+import { HeatmapCanvas } from '../scene/heatmap-canvas';
 
 /** Width of the hover tip in pixels (it is fixed-positioned, so it never gets clipped). */
 const TIP_WIDTH = 260;
@@ -32,7 +32,7 @@ interface Props {
 
 export function HeatmapView(p: Props) {
   const box = useRef<HTMLDivElement>(null);
-  const scene = useRef<HeatmapScene | null>(null);
+  const scene = useRef<HeatmapCanvas | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
   const [hover, setHover] = useState<{ cell: Cell; cx: number; cy: number } | null>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
@@ -40,19 +40,18 @@ export function HeatmapView(p: Props) {
   useEffect(() => {
     const b = box.current;
     if (!b) return;
-    // A fresh canvas per mount: a disposed renderer loses its canvas's context for good.
     const c = document.createElement('canvas');
     c.className = 'heatmap-canvas';
     b.prepend(c);
-    let s: HeatmapScene;
+    let s: HeatmapCanvas;
     try {
-      s = new HeatmapScene(c);
+      s = new HeatmapCanvas(c);
     } catch (e) {
       c.remove();
       // The renderer needs the mounted canvas, so a failure is only known here.
       // eslint-disable-next-line react-hooks/set-state-in-effect
       setFailed(
-        `WebGL is not available here, so the heatmap cannot be drawn (${(e as Error).message}).`,
+        `This browser cannot draw the heatmap (${(e as Error).message}).`,
       );
       return;
     }

@@ -10,6 +10,7 @@ import type { All } from '../store/types';
 import { httpDemoSource, startDemos } from '../store/demo-controller';
 import { httpCrossTaskDemos, startCrossTaskDemos } from '../store/crosstask-demo';
 import { bootPersistence } from './page-persistence';
+import { FULL_VIEW_MARK } from '../components/DemoBanner';
 
 /** Applies a hash to the store and shows its notices. */
 export function applyHash(store: StoreApi<All>, hash: string): void {
@@ -18,8 +19,14 @@ export function applyHash(store: StoreApi<All>, hash: string): void {
   store.getState().addShareNotices(notices);
 }
 
-/** Wires the page's store to `location.hash` and IndexedDB. Call once, before rendering. */
-export function bootSharing(store: StoreApi<All>): void {
+/**
+ * Wires the page's store to `location.hash` and IndexedDB. Call once, before rendering.
+ * Resolves once the first view is drawn (a matching demo loaded and painted, or none to load;
+ * at most {@link FIRST_VIEW_WAIT_MS} in): the lab worker and the cross-task demos start then,
+ * because on a 2-core machine their start (WASM compile, calibration, parsing) delays a demo
+ * link's first full view by half a second.
+ */
+export function bootSharing(store: StoreApi<All>): Promise<void> {
   const hash = location.hash;
   applyHash(store, hash);
   // The address shows the settings in effect at once: dropped fields must not come back on reload.
@@ -38,12 +45,41 @@ export function bootSharing(store: StoreApi<All>): void {
   const demos = startDemos(store, httpDemoSource(new URL('models/', document.baseURI).href));
   const fetched = demos.prefetch().then(() => new Promise((r) => setTimeout(r, 150)));
   void persistence.ready.then(() => performance.mark('salscape:saved-runs-ready'));
-  void Promise.race([persistence.ready, fetched])
-    .then(() => demos.check())
-    .then(() => persistence.ready)
-    .then(() => demos.check());
-  startCrossTaskDemos(
-    store,
-    httpCrossTaskDemos(new URL('models/crosstask/', document.baseURI).href),
+  const first = Promise.race([persistence.ready, fetched]).then(() => demos.check());
+  void first.then(() => persistence.ready).then(() => demos.check());
+  // A demo is drawn when its full view is marked (DemoBanner); without one, after a paint.
+  const drawn = first.then(
+    (demoId) => (demoId ? whenMarked(FULL_VIEW_MARK) : afterNextPaint()),
+    afterNextPaint,
   );
+  const firstView = Promise.race([drawn, delay(FIRST_VIEW_WAIT_MS)]);
+  void firstView.then(() =>
+    startCrossTaskDemos(
+      store,
+      httpCrossTaskDemos(new URL('models/crosstask/', document.baseURI).href),
+    ),
+  );
+  return firstView;
 }
+
+/** The longest the worker and the cross-task demos wait for the first view (a slow network). */
+export const FIRST_VIEW_WAIT_MS = 3000;
+
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Resolves once the Performance API holds a mark of that name. */
+function whenMarked(name: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (performance.getEntriesByName(name).length > 0) return resolve();
+    const observer = new PerformanceObserver((list) => {
+      if (!list.getEntriesByName(name).length) return;
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe({ type: 'mark' });
+  });
+}
+
+/** Resolves after the frame that shows the current state has been painted. */
+const afterNextPaint = () =>
+  new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)));

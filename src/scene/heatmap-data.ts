@@ -1,7 +1,7 @@
 /**
- * The pure parts of a heatmap: cell rectangles in pixels, the colour buffer of a matrix on a
+ * The pure parts of a heatmap: cell rectangles in pixels, the colours of a matrix on a
  * scale, outline rectangles for marked cells, and the cell under a pointer. Plain typed
- * arrays in and out, no three.js, so Node tests cover them.
+ * arrays in and out, no DOM, so Node tests cover them.
  */
 import { scaleT, viridisInto, type ColorScale } from './colormap';
 
@@ -31,113 +31,72 @@ export function cellRect(
 }
 
 /**
- * Vertex positions (x, y, 0) of two triangles per cell, cell k = row * cols + col, in pixels
- * with y up (three.js orthographic camera over [0, width] x [0, height]). Writes into `out`
- * when it is large enough (in-place updates), else allocates.
- */
-export function cellPositions(g: GridLayout, out?: Float32Array): Float32Array {
-  const n = g.cols * g.rows * 18;
-  const pos = out && out.length >= n ? out : new Float32Array(n);
-  for (let row = 0; row < g.rows; row++) {
-    for (let col = 0; col < g.cols; col++) {
-      const [x0, y0d, x1, y1d] = cellRect(g, col, row);
-      writeQuad(pos, (row * g.cols + col) * 18, x0, g.height - y1d, x1, g.height - y0d);
-    }
-  }
-  return pos;
-}
-
-/** Writes one axis-aligned quad (two triangles) with corners (x0, y0)-(x1, y1) at `o`. */
-export function writeQuad(
-  p: Float32Array,
-  o: number,
-  x0: number,
-  y0: number,
-  x1: number,
-  y1: number,
-) {
-  const v = [x0, y0, x1, y0, x1, y1, x0, y0, x1, y1, x0, y1];
-  for (let i = 0; i < 6; i++) {
-    p[o + i * 3] = v[i * 2]!;
-    p[o + i * 3 + 1] = v[i * 2 + 1]!;
-    p[o + i * 3 + 2] = 0;
-  }
-}
-
-/**
- * Per-vertex colours (r, g, b, 6 vertices per cell) of `values` (row-major, rows x cols) on
- * `scale` with viridis; NaN cells get {@link PENDING_RGB}. Values outside the scale are
- * clamped to its ends.
+ * The colour (r, g, b in 0..1) of each cell of `values` (row-major, rows x cols) on `scale`
+ * with viridis; NaN cells get {@link PENDING_RGB}. Values outside the scale are clamped to
+ * its ends. Writes into `out` when it is large enough, else allocates.
  */
 export function cellColors(
   values: Float32Array,
   scale: ColorScale,
   out?: Float32Array,
 ): Float32Array {
-  const n = values.length * 18;
+  const n = values.length * 3;
   const col = out && out.length >= n ? out : new Float32Array(n);
-  const rgb = [0, 0, 0];
   for (let k = 0; k < values.length; k++) {
     const v = values[k]!;
-    if (Number.isNaN(v)) {
-      rgb[0] = PENDING_RGB[0];
-      rgb[1] = PENDING_RGB[1];
-      rgb[2] = PENDING_RGB[2];
-    } else viridisInto(scaleT(scale, v), rgb);
-    for (let i = 0; i < 6; i++) col.set(rgb, k * 18 + i * 3);
+    if (Number.isNaN(v)) col.set(PENDING_RGB, k * 3);
+    else viridisInto(scaleT(scale, v), col, k * 3);
   }
   return col;
+}
+
+/** A CSS colour from r, g, b in 0..1 at `offset` of `rgb`. */
+export function rgbCss(rgb: ArrayLike<number>, offset = 0): string {
+  const b = (i: number) => Math.round(255 * Math.min(1, Math.max(0, rgb[offset + i]!)));
+  return `rgb(${b(0)},${b(1)},${b(2)})`;
 }
 
 /** Ink of the learnable outline: a dark outer frame and a white inner frame, visible on any cell colour. */
 export const OUTLINE_DARK: readonly [number, number, number] = [0.12, 0.16, 0.2];
 export const OUTLINE_LIGHT: readonly [number, number, number] = [1, 1, 1];
 
+/** One filled rectangle of an outline, in pixels, y down. */
+export interface OutlineRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  ink: readonly [number, number, number];
+}
+
 /**
- * Positions and colours of the outline of every marked cell (mask 1): a 2-px dark frame
- * with a 1-px white frame inside it, as 8 thin quads per cell. Returns the vertex count used.
+ * The outline of every marked cell (mask 1): a 2-px dark frame with a 1-px white frame
+ * inside it, as 8 thin rectangles per cell (4 sides x 2 frames).
  */
-export function outlineGeometry(
-  g: GridLayout,
-  mask: Uint8Array,
-  pos: Float32Array,
-  color: Float32Array,
-): number {
-  let q = 0;
+export function outlineRects(g: GridLayout, mask: Uint8Array): OutlineRect[] {
+  const out: OutlineRect[] = [];
   for (let k = 0; k < g.cols * g.rows; k++) {
     if (!mask[k]) continue;
-    const [x0, y0d, x1, y1d] = cellRect(g, k % g.cols, Math.floor(k / g.cols));
-    const y0 = g.height - y1d;
-    const y1 = g.height - y0d;
-    const frames: [number, readonly number[]][] = [
-      [0, OUTLINE_DARK],
-      [2, OUTLINE_LIGHT],
+    const [x0, y0, x1, y1] = cellRect(g, k % g.cols, Math.floor(k / g.cols));
+    const frames: [number, number, readonly [number, number, number]][] = [
+      [0, 2, OUTLINE_DARK],
+      [2, 1, OUTLINE_LIGHT],
     ];
-    for (const [inset, ink] of frames) {
-      const w = inset === 0 ? 2 : 1;
+    for (const [inset, w, ink] of frames) {
       const a = x0 + inset;
       const b = x1 - inset;
       const c = y0 + inset;
       const d = y1 - inset;
-      const quads = [
-        [a, c, b, c + w],
-        [a, d - w, b, d],
-        [a, c, a + w, d],
-        [b - w, c, b, d],
-      ];
-      for (const [qx0, qy0, qx1, qy1] of quads) {
-        if ((q + 1) * 18 > pos.length) return q * 6;
-        writeQuad(pos, q * 18, qx0!, qy0!, qx1!, qy1!);
-        for (let i = 0; i < 6; i++) color.set(ink, q * 18 + i * 3);
-        q++;
-      }
+      out.push(
+        { x: a, y: c, w: b - a, h: w, ink },
+        { x: a, y: d - w, w: b - a, h: w, ink },
+        { x: a, y: c, w, h: d - c, ink },
+        { x: b - w, y: c, w, h: d - c, ink },
+      );
     }
   }
-  return q * 6;
+  return out;
 }
-
-/** The floats an outline buffer needs for a grid (8 quads per cell, 18 floats per quad). */
-export const outlineCapacity = (cols: number, rows: number): number => cols * rows * 8 * 18;
 
 /** The cell under pixel (x, y) (y down, relative to the grid box), or null outside any cell. */
 export function cellAt(g: GridLayout, x: number, y: number): { col: number; row: number } | null {

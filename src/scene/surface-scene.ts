@@ -1,8 +1,9 @@
 /**
  * A loss surface in 3D with three.js: a vertex-coloured mesh (height and colour from the same
  * shared scale), contour lines at their heights, the model's own point marked, a box frame and
- * orbit controls. Renders on demand (data, size or camera changes), never in a loop.
- * WebGLRenderer, not WebGPU: WebGPU canvases draw blank in headless browsers.
+ * orbit controls. Renders on demand (data, size or camera changes), never in a loop, with the
+ * page's one WebGLRenderer (shared-renderer.ts), and copies each frame into the view's own 2D
+ * canvas. WebGLRenderer, not WebGPU: WebGPU canvases draw blank in headless browsers.
  */
 import {
   AmbientLight,
@@ -13,7 +14,6 @@ import {
   EdgesGeometry,
   BoxGeometry,
   Group,
-  LinearSRGBColorSpace,
   LineBasicMaterial,
   LineSegments,
   Mesh,
@@ -22,7 +22,8 @@ import {
   PerspectiveCamera,
   Scene,
   SphereGeometry,
-  WebGLRenderer,
+  Vector2,
+  type WebGLRenderer,
 } from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { GLTFExporter } from 'three/examples/jsm/exporters/GLTFExporter.js';
@@ -34,6 +35,7 @@ import {
   toBox,
   type SurfaceDrawInput,
 } from './surface-data';
+import { acquireRenderer, releaseRenderer } from './shared-renderer';
 
 /** What the scene shows: a surface, its contour levels and the model's point (grid coords). */
 export interface SurfaceSceneInput extends SurfaceDrawInput {
@@ -48,6 +50,7 @@ export class SurfaceScene {
   private readonly renderer: WebGLRenderer;
   private readonly scene = new Scene();
   private readonly camera = new PerspectiveCamera(40, 1, 0.01, 20);
+  private readonly size = new Vector2();
   private readonly controls: OrbitControls;
   private readonly content = new Group();
   private readonly surfaceGeom = new BufferGeometry();
@@ -62,20 +65,17 @@ export class SurfaceScene {
   // Drawn over the surface: the model's point must stay visible from any angle.
   private readonly markerMat = new MeshBasicMaterial({ color: 0xe0312b, depthTest: false });
   private readonly marker = new Mesh(new SphereGeometry(0.018, 16, 12), this.markerMat);
+  private readonly ctx: CanvasRenderingContext2D;
   private hasData = false;
+  private width = 1;
+  private height = 1;
 
   /** Throws when WebGL is unavailable; callers show a message instead. */
-  constructor(canvas: HTMLCanvasElement) {
-    this.renderer = new WebGLRenderer({
-      canvas,
-      antialias: true,
-      alpha: true,
-      // Keeps the last frame readable for PNG export and screenshots.
-      preserveDrawingBuffer: true,
-    });
-    this.renderer.outputColorSpace = LinearSRGBColorSpace;
-    this.renderer.setClearColor(0xffffff, 0);
-    this.renderer.setPixelRatio(Math.min(2, globalThis.devicePixelRatio || 1));
+  constructor(private readonly canvas: HTMLCanvasElement) {
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2D canvas context');
+    this.ctx = ctx;
+    this.renderer = acquireRenderer();
     this.camera.position.set(1.35, 1.2, 1.5);
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.target.set(0, HEIGHT_RATIO / 3, 0);
@@ -137,7 +137,11 @@ export class SurfaceScene {
   resize(width: number, height: number): void {
     const w = Math.max(1, Math.floor(width));
     const h = Math.max(1, Math.floor(height));
-    this.renderer.setSize(w, h, false);
+    const ratio = Math.min(2, globalThis.devicePixelRatio || 1);
+    this.width = w;
+    this.height = h;
+    this.canvas.width = Math.round(w * ratio);
+    this.canvas.height = Math.round(h * ratio);
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
     this.render();
@@ -159,9 +163,18 @@ export class SurfaceScene {
     this.controls.update();
   }
 
-  /** Draws one frame. */
+  /** Draws one frame with the shared renderer and copies it into this view's canvas. */
   render(): void {
-    if (this.hasData) this.renderer.render(this.scene, this.camera);
+    if (!this.hasData) return;
+    const r = this.renderer;
+    const ratio = this.canvas.width / this.width;
+    if (r.getPixelRatio() !== ratio) r.setPixelRatio(ratio);
+    const size = r.getSize(this.size);
+    if (size.x !== this.width || size.y !== this.height) r.setSize(this.width, this.height, false);
+    r.render(this.scene, this.camera);
+    // In the same task as the render, so the drawing buffer still holds the frame.
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    this.ctx.drawImage(r.domElement, 0, 0, this.canvas.width, this.canvas.height);
   }
 
   /** The surface, contours and marker as a glTF 2.0 JSON document. */
@@ -170,13 +183,12 @@ export class SurfaceScene {
     return JSON.stringify(result);
   }
 
-  /** Frees the GPU buffers, the controls and the context. */
+  /** Frees the GPU buffers and the controls, and gives the renderer back. */
   dispose(): void {
     this.controls.dispose();
     this.surfaceGeom.dispose();
     this.lineGeom.dispose();
     for (const m of [this.surfaceMat, this.lineMat, this.frameMat, this.markerMat]) m.dispose();
-    this.renderer.dispose();
-    this.renderer.forceContextLoss();
+    releaseRenderer();
   }
 }

@@ -16,12 +16,13 @@ import {
 import {
   cellAt,
   cellColors,
-  cellPositions,
   cellRect,
   niceTicks,
-  outlineCapacity,
-  outlineGeometry,
+  OUTLINE_DARK,
+  OUTLINE_LIGHT,
+  outlineRects,
   PENDING_RGB,
+  rgbCss,
   type GridLayout,
 } from '../../src/scene/heatmap-data';
 import {
@@ -34,7 +35,7 @@ import {
 import { APP_SAL_DEFAULTS } from '../../src/core/sal-types';
 
 const rgbAt = (buf: Float32Array, cell: number) =>
-  Array.from(buf.subarray(cell * 18, cell * 18 + 3));
+  Array.from(buf.subarray(cell * 3, cell * 3 + 3));
 const expectRgb = (got: number[], want: readonly number[]) =>
   want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
 
@@ -64,10 +65,10 @@ describe('viridis', () => {
 });
 
 describe('heatmap colour buffer', () => {
-  it('colours each cell from the matrix on the scale, 6 vertices alike, NaN as pending', () => {
+  it('colours each cell from the matrix on the scale, NaN as pending', () => {
     const values = Float32Array.from([0, 0.05, 0.1, Number.NaN]);
     const buf = cellColors(values, { min: 0, max: 0.1 });
-    expect(buf).toHaveLength(4 * 18);
+    expect(buf).toHaveLength(4 * 3);
     const c0 = [0, 0, 0];
     viridisInto(0, c0);
     expectRgb(rgbAt(buf, 0), c0);
@@ -75,48 +76,47 @@ describe('heatmap colour buffer', () => {
     viridisInto(0.5, c1);
     expectRgb(rgbAt(buf, 1), c1);
     expectRgb(rgbAt(buf, 3), PENDING_RGB);
-    for (let i = 1; i < 6; i++)
-      expect(Array.from(buf.subarray(18 + i * 3, 18 + i * 3 + 3))).toEqual(rgbAt(buf, 1));
+    expect(rgbCss(buf, 0)).toBe('rgb(68,1,84)'); // viridis(0) = #440154
   });
 
   it('clamps values beyond the scale and writes into a given buffer in place', () => {
-    const out = new Float32Array(2 * 18);
+    const out = new Float32Array(2 * 3);
     const buf = cellColors(Float32Array.from([-1, 5]), { min: 0, max: 1 }, out);
     expect(buf).toBe(out);
     const hi = [0, 0, 0];
     viridisInto(1, hi);
     expectRgb(rgbAt(buf, 1), hi);
     expect(scaleT({ min: 0, max: 0 }, 3)).toBe(0);
+    expect(rgbCss([2, -1, 0.5])).toBe('rgb(255,0,128)');
   });
 
-  it('lays cells out row 0 on top, with y up for the camera', () => {
+  it('lays cells out row 0 on top with the gap between them', () => {
     const g: GridLayout = { cols: 2, rows: 2, width: 100, height: 50, gap: 2 };
+    expect(cellRect(g, 0, 0)).toEqual([1, 1, 49, 24]);
     expect(cellRect(g, 1, 0)).toEqual([51, 1, 99, 24]);
-    const pos = cellPositions(g);
-    expect(pos).toHaveLength(4 * 18);
-    // cell (col 0, row 0): x from 1 to 49, y (up) from 50 - 24 = 26 to 50 - 1 = 49
-    const xs = [0, 1, 2, 3, 4, 5].map((i) => pos[i * 3]!);
-    const ys = [0, 1, 2, 3, 4, 5].map((i) => pos[i * 3 + 1]!);
-    expect(Math.min(...xs)).toBe(1);
-    expect(Math.max(...xs)).toBe(49);
-    expect(Math.min(...ys)).toBe(26);
-    expect(Math.max(...ys)).toBe(49);
+    expect(cellRect(g, 0, 1)).toEqual([1, 26, 49, 49]);
   });
 
-  it('outlines only the marked cells, 8 quads each, within capacity', () => {
+  it('outlines only the marked cells: a dark 2-px frame and a white 1-px frame inside', () => {
     const g: GridLayout = { cols: 3, rows: 2, width: 90, height: 40, gap: 2 };
-    const cap = outlineCapacity(3, 2);
-    const pos = new Float32Array(cap);
-    const col = new Float32Array(cap);
-    const used = outlineGeometry(g, Uint8Array.from([0, 1, 0, 0, 0, 1]), pos, col);
-    expect(used).toBe(2 * 8 * 6);
-    // Every outline vertex lies inside its cell.
-    const [x0, , x1] = cellRect(g, 1, 0);
-    for (let v = 0; v < 48; v++) {
-      expect(pos[v * 3]!).toBeGreaterThanOrEqual(x0);
-      expect(pos[v * 3]!).toBeLessThanOrEqual(x1);
+    const rects = outlineRects(g, Uint8Array.from([0, 1, 0, 0, 0, 1]));
+    expect(rects).toHaveLength(2 * 8);
+    // Every rectangle of the first marked cell lies inside that cell.
+    const [x0, y0, x1, y1] = cellRect(g, 1, 0);
+    for (const r of rects.slice(0, 8)) {
+      expect(r.x).toBeGreaterThanOrEqual(x0);
+      expect(r.y).toBeGreaterThanOrEqual(y0);
+      expect(r.x + r.w).toBeLessThanOrEqual(x1 + 1e-9);
+      expect(r.y + r.h).toBeLessThanOrEqual(y1 + 1e-9);
     }
-    expect(outlineGeometry(g, new Uint8Array(6), pos, col)).toBe(0);
+    const dark = rects.slice(0, 8).filter((r) => r.ink === OUTLINE_DARK);
+    const light = rects.slice(0, 8).filter((r) => r.ink === OUTLINE_LIGHT);
+    expect(dark).toHaveLength(4);
+    expect(light).toHaveLength(4);
+    // The top side of the dark frame starts at the cell corner and is 2 px thick.
+    expect(dark[0]).toMatchObject({ x: x0, y: y0, w: x1 - x0, h: 2 });
+    expect(light[0]).toMatchObject({ x: x0 + 2, y: y0 + 2, w: x1 - x0 - 4, h: 1 });
+    expect(outlineRects(g, new Uint8Array(6))).toEqual([]);
   });
 
   it('finds the cell under a pointer and nothing outside the grid', () => {
