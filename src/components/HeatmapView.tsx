@@ -50,9 +50,7 @@ export function HeatmapView(p: Props) {
       c.remove();
       // The renderer needs the mounted canvas, so a failure is only known here.
       // eslint-disable-next-line react-hooks/set-state-in-effect
-      setFailed(
-        `This browser cannot draw the heatmap (${(e as Error).message}).`,
-      );
+      setFailed(`This browser cannot draw the heatmap (${(e as Error).message}).`);
       return;
     }
     scene.current = s;

@@ -9,14 +9,9 @@
  * Chromium trace of a demo link), and Chromium drops the oldest context past 16, which
  * would blank the 3D landscape. A few hundred flat rectangles need no GPU.
  */
+import { context2d, fitCanvas } from './canvas-2d';
 import type { ColorScale } from './colormap';
-import {
-  cellColors,
-  cellRect,
-  outlineRects,
-  rgbCss,
-  type GridLayout,
-} from './heatmap-data';
+import { cellColors, cellRect, outlineRects, rgbCss, type GridLayout } from './heatmap-data';
 
 /** What a heatmap shows: a rows x cols matrix (row-major, NaN = no value yet) and marks. */
 export interface HeatmapInput {
@@ -40,9 +35,7 @@ export class HeatmapCanvas {
 
   /** Throws when the canvas has no 2D context; callers show a message instead. */
   constructor(private readonly canvas: HTMLCanvasElement) {
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('no 2D canvas context');
-    this.ctx = ctx;
+    this.ctx = context2d(canvas);
   }
 
   /** The current grid in pixels. */
@@ -62,16 +55,10 @@ export class HeatmapCanvas {
 
   /** Follows the canvas's CSS size (pixels) and draws. */
   resize(width: number, height: number): void {
-    const w = Math.max(1, Math.floor(width));
-    const h = Math.max(1, Math.floor(height));
-    if (w === this.width && h === this.height) return;
+    if (Math.floor(width) === this.width && Math.floor(height) === this.height) return;
+    const { w, h } = fitCanvas(this.canvas, width, height);
     this.width = w;
     this.height = h;
-    const ratio = Math.min(2, globalThis.devicePixelRatio || 1);
-    this.canvas.width = Math.round(w * ratio);
-    this.canvas.height = Math.round(h * ratio);
-    this.canvas.style.width = `${w}px`;
-    this.canvas.style.height = `${h}px`;
     this.render();
   }
 

@@ -36,6 +36,7 @@ import {
   type SurfaceDrawInput,
 } from './surface-data';
 import { acquireRenderer, releaseRenderer } from './shared-renderer';
+import { context2d, fitCanvas } from './canvas-2d';
 
 /** What the scene shows: a surface, its contour levels and the model's point (grid coords). */
 export interface SurfaceSceneInput extends SurfaceDrawInput {
@@ -72,9 +73,7 @@ export class SurfaceScene {
 
   /** Throws when WebGL is unavailable; callers show a message instead. */
   constructor(private readonly canvas: HTMLCanvasElement) {
-    const ctx = canvas.getContext('2d');
-    if (!ctx) throw new Error('no 2D canvas context');
-    this.ctx = ctx;
+    this.ctx = context2d(canvas);
     this.renderer = acquireRenderer();
     this.camera.position.set(1.35, 1.2, 1.5);
     this.controls = new OrbitControls(this.camera, canvas);
@@ -135,13 +134,9 @@ export class SurfaceScene {
 
   /** Follows the canvas's CSS size (pixels) and renders. */
   resize(width: number, height: number): void {
-    const w = Math.max(1, Math.floor(width));
-    const h = Math.max(1, Math.floor(height));
-    const ratio = Math.min(2, globalThis.devicePixelRatio || 1);
+    const { w, h } = fitCanvas(this.canvas, width, height);
     this.width = w;
     this.height = h;
-    this.canvas.width = Math.round(w * ratio);
-    this.canvas.height = Math.round(h * ratio);
     this.camera.aspect = w / h;
     this.camera.updateProjectionMatrix();
     this.render();
