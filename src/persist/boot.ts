@@ -43,7 +43,10 @@ export function bootSharing(store: StoreApi<All>): Promise<void> {
   // long after its files are in: a fresh browser profile takes a second to create the database,
   // and demo ids are fixed, so a demo restored late is never a second copy.
   const demos = startDemos(store, httpDemoSource(new URL('models/', document.baseURI).href));
-  const fetched = demos.prefetch().then(() => new Promise((r) => setTimeout(r, 150)));
+  const fetched = demos.prefetch().then(() => {
+    performance.mark('salscape:demo-fetched'); // for bench:demo
+    return new Promise((r) => setTimeout(r, 150));
+  });
   void persistence.ready.then(() => performance.mark('salscape:saved-runs-ready'));
   const first = Promise.race([persistence.ready, fetched]).then(() => demos.check());
   void first.then(() => persistence.ready).then(() => demos.check());
