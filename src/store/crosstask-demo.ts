@@ -130,6 +130,7 @@ export function startCrossTaskDemos(store: StoreApi<All>, source: CrossTaskDemoS
     if (store.getState().crossTasks[cur.key]) return;
     index ??= source.index().catch(() => null);
     const idx = await index;
+    if (!idx) index = null; // a failed fetch is tried again on the next change
     const entry =
       idx && cur.demoPoison
         ? matchCrossTaskDemo(idx, cur.config, cur.method, cur.eps, cur.sal)
@@ -165,8 +166,11 @@ export function startCrossTaskDemos(store: StoreApi<All>, source: CrossTaskDemoS
       s.salOn !== prev.salOn ||
       s.salSettings !== prev.salSettings ||
       s.crossTaskMethod !== prev.crossTaskMethod
-    )
+    ) {
+      // An error was about the settings before this change.
+      if (s.crossTaskError) store.setState({ crossTaskError: null });
       void check();
+    }
   });
   return () => {
     stopped = true;

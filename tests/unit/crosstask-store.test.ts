@@ -839,6 +839,36 @@ describe('startCrossTaskDemos', () => {
     expect(store.getState().crossTasks).toEqual({});
     stop();
   });
+
+  it('an index that failed is fetched again after a setting changes, and then served', async () => {
+    let calls = 0;
+    const good = new FakeSource(indexOf([entry()]), { 'em-class.json': syntheticResult() });
+    const src: CrossTaskDemoSource = {
+      index: () => (++calls === 1 ? Promise.reject(new Error('offline')) : good.index()),
+      file: (e) => good.file(e),
+    };
+    const stop = startCrossTaskDemos(store, src);
+    await settle();
+    expect(store.getState().crossTasks).toEqual({});
+    // Away and back to the demo's settings: the index is asked for again and the demo loads.
+    store.getState().setCrossTaskMethod('lsp');
+    await settle();
+    store.getState().setCrossTaskMethod('em-class');
+    await vi.waitFor(() => expect(store.getState().crossTasks[currentKey()]?.demo).toBeDefined());
+    expect(calls).toBeGreaterThanOrEqual(2);
+    stop();
+  });
+
+  it('a load error is cleared when the settings change (it was about the old ones)', async () => {
+    const src = new FakeSource(indexOf([entry()]), {
+      'em-class.json': new Error('em-class.json: HTTP 500'),
+    });
+    const stop = startCrossTaskDemos(store, src);
+    await vi.waitFor(() => expect(store.getState().crossTaskError).toMatch(/HTTP 500/));
+    store.getState().setConfig({ seed: 7 });
+    expect(store.getState().crossTaskError).toBeNull();
+    stop();
+  });
 });
 
 describe('httpCrossTaskDemos', () => {

@@ -5,6 +5,7 @@
  */
 import { useMemo } from 'react';
 import { POISON_METHOD_IDS, type PoisonMethodId } from '../../core/poison-types';
+import { SAL_L0_DEPARTURE } from '../../core/sal-types';
 import { appStore, useApp } from '../../store';
 import { crossTaskKey, isActiveCrossTask } from '../../store/cross-task-slice';
 import { crossTaskRows } from '../../store/cross-task-view';
@@ -97,6 +98,18 @@ export function CrossTaskPanel() {
         )}
       </div>
       {error && <p className="error">{error}</p>}
+      <details className="departure small" data-testid="crosstask-departure">
+        <summary>
+          <b>Departs from the paper:</b> the segmentation head, its loss weight and the task
+          learning rates are SALscape&apos;s choices; SAL&apos;s L0 is measured in inference mode.
+        </summary>
+        <p>
+          Segmentation is one dense head to a per-pixel mask of the clean digit, trained with binary
+          cross-entropy weighted 20 (unweighted, it reached an IoU of 0.17). Learning rates are
+          capped at 0.01 where training broke down (the multi-task model; rotation and segmentation
+          on vgg-s). {SAL_L0_DEPARTURE}
+        </p>
+      </details>
       {job?.demo && (
         <p className="demo-note small" data-testid="crosstask-demo">
           Pretrained demo ({job.demo}). <strong>Train live</strong> retrains it in this browser (a
