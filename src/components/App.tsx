@@ -2,7 +2,7 @@
  * The main screen: top bar; settings and poisons left; experiment status, training charts and
  * the poisoned-image gallery centre; learnability (UD cards, SAL heatmaps, per-filter SAL) right.
  */
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { appStore } from '../store';
 import { LabClient } from '../workers/client';
 import { ConfigPanel } from './ConfigPanel';
@@ -23,6 +23,17 @@ interface Props {
 }
 
 export function App({ firstView }: Props) {
+  // The training charts, the gallery and the cross-task card mount once the first view (a
+  // demo's landscape, heatmaps and UD) is drawn: on a 2-core machine their charts and canvases
+  // delay it by ~150 ms, and they are below or beside what a demo link is opened for.
+  const [rest, setRest] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void firstView.then(() => live && setRest(true));
+    return () => {
+      live = false;
+    };
+  }, [firstView]);
   // One worker for the page; the store routes its messages to the runs.
   // It starts once the first view is drawn and the page is idle (at most 1 s later): starting
   // the backend (WASM compile, calibration) competes with drawing a demo on a 2-core machine.
@@ -70,9 +81,13 @@ export function App({ firstView }: Props) {
         <section className="col centre" aria-label="Training">
           <ExperimentStatus />
           <LandscapePanel />
-          <TrainingCharts />
-          <PoisonGallery />
-          <CrossTaskPanel />
+          {rest && (
+            <>
+              <TrainingCharts />
+              <PoisonGallery />
+              <CrossTaskPanel />
+            </>
+          )}
         </section>
         <aside className="col right" aria-label="Learnability">
           <LearnabilityPanel />
