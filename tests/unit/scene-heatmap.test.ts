@@ -34,8 +34,7 @@ import {
 } from '../../src/store/heatmap-model';
 import { APP_SAL_DEFAULTS } from '../../src/core/sal-types';
 
-const rgbAt = (buf: Float32Array, cell: number) =>
-  Array.from(buf.subarray(cell * 3, cell * 3 + 3));
+const rgbAt = (buf: Float32Array, cell: number) => Array.from(buf.subarray(cell * 3, cell * 3 + 3));
 const expectRgb = (got: number[], want: readonly number[]) =>
   want.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
 
