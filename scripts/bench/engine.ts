@@ -1,8 +1,9 @@
 /**
  * `npm run bench:engine`: training and grid-point evaluation throughput for cnn-s and lenet5 on
  * every TF.js backend in Node and in headless Chromium, and in PyTorch CPU when the system
- * python3 has torch (Debian: python3-torch), measured in one run. Prints a table with ratios
- * against PyTorch and against the TF.js cpu backend; writes bench-results/engine.json.
+ * python3 has torch (Debian: python3-torch), measured in one run (PyTorch twice, before and
+ * after TF.js, keeping the faster). Prints a table with ratios against PyTorch and against the
+ * TF.js cpu backend; writes bench-results/engine.json.
  * Flags limit the run (e.g. a quick Node-only pass: --node wasm --browser none); `--help`.
  */
 import '../../src/ml/engine/tf-setup';
@@ -66,6 +67,9 @@ const rows: Row[] = [];
 let peakRss = 0;
 const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 
+// PyTorch runs once before and once after TF.js (see fasterTorch below).
+const torchBefore = flags['no-torch'] ? null : measureTorch();
+
 // Node
 for (const backend of nodeBackends) {
   await selectBackendNode(backend);
@@ -119,7 +123,7 @@ if (browserBackends.length > 0)
   }
 
 // PyTorch
-let torch: {
+type TorchFigures = {
   torch: string;
   threads: number;
   models: Record<
@@ -131,8 +135,10 @@ let torch: {
       gridImgPerCpuSec?: number;
     }
   >;
-} | null = null;
-if (!flags['no-torch'])
+};
+
+/** One run of the PyTorch yardstick, or null (with a note) when python3 has no torch. */
+function measureTorch(): TorchFigures | null {
   try {
     log('pytorch cpu…');
     const out = execFileSync(
@@ -147,12 +153,41 @@ if (!flags['no-torch'])
       ],
       { encoding: 'utf8' },
     );
-    torch = JSON.parse(out.trim().split('\n').at(-1)!);
+    return JSON.parse(out.trim().split('\n').at(-1)!) as TorchFigures;
   } catch (e) {
     log(
       `PyTorch not measured (${(e as Error).message.split('\n')[0]}); install Debian's python3-torch`,
     );
+    return null;
   }
+}
+
+/**
+ * Per model and figure, the faster of two PyTorch runs. On a shared 2-core machine one run can
+ * land in a slow spell (seen: 12k instead of 18k grid img/s right after the browser part), which
+ * would flatter the ratios; the faster run is the fair yardstick.
+ */
+function fasterTorch(a: TorchFigures | null, b: TorchFigures | null): TorchFigures | null {
+  if (!a || !b) return a ?? b;
+  const models: TorchFigures['models'] = {};
+  for (const [m, x] of Object.entries(a.models)) {
+    const y = b.models[m];
+    if (!y) {
+      models[m] = x;
+      continue;
+    }
+    const best = (k: keyof typeof x) => Math.max(x[k] ?? 0, y[k] ?? 0);
+    models[m] = {
+      trainExPerSec: best('trainExPerSec'),
+      gridImgPerSec: best('gridImgPerSec'),
+      trainExPerCpuSec: best('trainExPerCpuSec'),
+      gridImgPerCpuSec: best('gridImgPerCpuSec'),
+    };
+  }
+  return { ...a, models };
+}
+
+const torch = flags['no-torch'] ? null : fasterTorch(torchBefore, measureTorch());
 clearInterval(rssTimer);
 
 // Table
@@ -190,7 +225,7 @@ for (const r of rows) {
 if (torch)
   for (const m of models)
     console.log(
-      `pytorch  cpu     ${m.padEnd(7)} ${fmt(torch.models[m]?.trainExPerSec).padStart(10)}${' '.repeat(24)} | ${fmt(torch.models[m]?.gridImgPerSec).padStart(10)}   (torch ${torch.torch}, ${torch.threads} thread(s))`,
+      `pytorch  cpu     ${m.padEnd(7)} ${fmt(torch.models[m]?.trainExPerSec).padStart(10)}${' '.repeat(24)} | ${fmt(torch.models[m]?.gridImgPerSec).padStart(10)}   (torch ${torch.torch}, ${torch.threads} thread(s), the faster of 2 runs)`,
     );
 // Per second of CPU time (Node rows and PyTorch): comparable while neighbours load the machine.
 const cpuRows = rows.filter((r) => r.trainExPerCpuSec != null);
