@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { formatFlags, parseFlags, type FlagTable } from '../../src/cli/args';
 import { markdownTable } from '../../src/cli/table';
 import { createAppStore } from '../../src/store';
+import { FULL_VIEW_MARK } from '../../src/store/demo-controller';
 import { shareHash } from '../../src/store/share/share-store';
 import type { Page } from 'playwright-core';
 import { launch, ROOT, startPreview } from '../../tests/browser/harness';
@@ -31,7 +32,7 @@ const FLAGS = {
 
 /** Issue 7: a demo link shows landscape, heatmaps and UD within 2 seconds. */
 const BUDGET_MS = 2000;
-const MARK = 'salscape:full-view';
+const MARK = FULL_VIEW_MARK;
 
 interface Row {
   run: number;

@@ -15,7 +15,12 @@ import { SAL_L0_DEPARTURE, type SalSettings } from '../core/sal-types';
 import type { TrainConfig } from '../core/train-config';
 import { selectBackendNode } from '../ml/engine/backend';
 import { loadDatasetNode } from '../ml/data/load-node';
-import { runExperiment, type PoisonSummary, type SalRow } from '../ml/experiment/run-experiment';
+import {
+  poisonSummary,
+  runExperiment,
+  type PoisonSummary,
+  type SalRow,
+} from '../ml/experiment/run-experiment';
 import { getPoison } from '../ml/poisons';
 import { runTask, taskLr } from '../ml/tasks/task-run';
 import { nodeJpegCodec } from '../ml/defences/jpeg-node';
@@ -291,15 +296,7 @@ export async function trainTaskRun(o: {
       ...(surrogate ? { surrogate: surrogate.model } : {}),
     });
     inputs = r.poisoned;
-    poisonRecord = {
-      method: settings.method,
-      settings: r.settings,
-      norms: r.norms,
-      report: r.report,
-      seconds: r.seconds,
-      poisonedCount: r.poisonedMask.reduce((a, b) => a + b, 0),
-      ...(r.reduced ? { reduced: r.reduced } : {}),
-    };
+    poisonRecord = poisonSummary(r);
     io.stderr(
       `poisoned ${poisonRecord.poisonedCount}/${data.train.count} training images (${describePoison(r.settings)})\n`,
     );

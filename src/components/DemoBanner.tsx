@@ -6,10 +6,8 @@
  */
 import { useEffect } from 'react';
 import { selectBusy, selectExperiment, useApp } from '../store';
+import { FULL_VIEW_MARK } from '../store/demo-controller';
 import './demo.css';
-
-/** The mark `npm run bench:demo` and the demo browser test read. */
-export const FULL_VIEW_MARK = 'salscape:full-view';
 
 /** The parts of a full view, each marked (`salscape:<part>`) when it first shows. */
 const PARTS = {

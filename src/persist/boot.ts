@@ -7,10 +7,9 @@ import type { StoreApi } from 'zustand/vanilla';
 import { applyShareState, shareHash, syncHash } from '../store/share/share-store';
 import { decodeShareState } from '../store/share/url-codec';
 import type { All } from '../store/types';
-import { httpDemoSource, startDemos } from '../store/demo-controller';
+import { FULL_VIEW_MARK, httpDemoSource, startDemos } from '../store/demo-controller';
 import { httpCrossTaskDemos, startCrossTaskDemos } from '../store/crosstask-demo';
 import { bootPersistence } from './page-persistence';
-import { FULL_VIEW_MARK } from '../components/DemoBanner';
 
 /** Applies a hash to the store and shows its notices. */
 export function applyHash(store: StoreApi<All>, hash: string): void {

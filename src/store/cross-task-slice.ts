@@ -10,8 +10,9 @@ import type { CrossTaskResult } from '../ml/tasks/cross-task';
 import type { RunMessage } from '../workers/client';
 import { poisonConfigError, poisonSettingsFor } from './poison-config';
 import type { All, StoreDeps } from './types';
+import { isActiveJob, reduceJobLifecycle, type WorkerJobStatus } from './worker-job';
 
-export type CrossTaskStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type CrossTaskStatus = WorkerJobStatus;
 
 export interface CrossTaskJob {
   jobId: string;
@@ -42,8 +43,7 @@ export interface CrossTaskSlice {
   crossTaskError: string | null;
 }
 
-export const isActiveCrossTask = (j: CrossTaskJob): boolean =>
-  j.status === 'queued' || j.status === 'running';
+export const isActiveCrossTask: (j: CrossTaskJob) => boolean = isActiveJob;
 
 /**
  * The key of a cross-task experiment: configuration, poison (method, budget, and the ratio and
@@ -59,22 +59,15 @@ export function crossTaskKey(
 
 /** Applies one worker message; the same object when nothing changes. */
 export function reduceCrossTask(j: CrossTaskJob, msg: RunMessage): CrossTaskJob {
-  if (msg.runId !== j.jobId || !isActiveCrossTask(j)) return j;
+  const common = reduceJobLifecycle(j, msg);
+  if (common) return common;
   switch (msg.type) {
-    case 'status':
-      return msg.stage === 'queued'
-        ? { ...j, status: 'queued', detail: 'waiting for the jobs before it', fraction: 0 }
-        : { ...j, status: 'running', detail: msg.detail, fraction: msg.fraction };
     case 'cross-task':
       return { ...j, status: 'running', result: msg.result, fraction: 1 };
     case 'done':
       return j.result
         ? { ...j, status: 'done', detail: 'finished', fraction: 1 }
         : { ...j, status: 'failed', error: 'the worker finished without sending results' };
-    case 'cancelled':
-      return { ...j, status: 'cancelled', detail: 'cancelled' };
-    case 'error':
-      return { ...j, status: 'failed', detail: 'failed', error: msg.message };
     default:
       return j;
   }

@@ -19,6 +19,13 @@ import { experimentServes, matchDemo, type MatchSettings } from './demo-match';
 import { selectBusy } from './selectors';
 import type { All, LabClientLike } from './types';
 
+/**
+ * The Performance API mark of a demo's first full view (landscape, SAL heatmaps and UD on
+ * screen), made by DemoBanner; `npm run bench:demo`, the demo browser test and the page's
+ * start-up sequence (persist/boot.ts) read it.
+ */
+export const FULL_VIEW_MARK = 'salscape:full-view';
+
 /** Where demos come from. */
 export interface DemoSource {
   index(): Promise<DemoIndex>;

@@ -5,8 +5,9 @@
 import type { LandscapeSettings } from '../core/landscape-types';
 import type { RunMessage } from '../workers/client';
 import type { LandscapeKind, LandscapeResult } from '../workers/protocol';
+import { isActiveJob, reduceJobLifecycle, type WorkerJobStatus } from './worker-job';
 
-export type LandscapeJobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type LandscapeJobStatus = WorkerJobStatus;
 
 export interface LandscapeJob {
   jobId: string;
@@ -40,17 +41,13 @@ export function landscapeKey(
   return `${kind}|${sourceRunId}|${targetRunId ?? '-'}|${relevant(kind, settings)}`;
 }
 
-export const isActiveLandscape = (j: LandscapeJob): boolean =>
-  j.status === 'queued' || j.status === 'running';
+export const isActiveLandscape: (j: LandscapeJob) => boolean = isActiveJob;
 
 /** Applies one worker message to a landscape job; the same object when nothing changes. */
 export function reduceLandscape(j: LandscapeJob, msg: RunMessage): LandscapeJob {
-  if (msg.runId !== j.jobId || !isActiveLandscape(j)) return j;
+  const common = reduceJobLifecycle(j, msg);
+  if (common) return common;
   switch (msg.type) {
-    case 'status':
-      return msg.stage === 'queued'
-        ? { ...j, status: 'queued', detail: 'waiting for the jobs before it', fraction: 0 }
-        : { ...j, status: 'running', detail: msg.detail, fraction: msg.fraction };
     case 'landscape':
       return {
         ...j,
@@ -63,10 +60,6 @@ export function reduceLandscape(j: LandscapeJob, msg: RunMessage): LandscapeJob 
       return j.result && j.fraction >= 1
         ? { ...j, status: 'done', detail: 'finished', fraction: 1 }
         : { ...j, status: 'failed', error: 'the worker finished without sending the landscape' };
-    case 'cancelled':
-      return { ...j, status: 'cancelled', detail: 'cancelled' };
-    case 'error':
-      return { ...j, status: 'failed', detail: 'failed', error: msg.message };
     default:
       return j;
   }

@@ -133,22 +133,20 @@ export function createGridEvaluator(
       : want === 'auto'
         ? autoMode(first, data.x.shape[3])
         : want;
-  if (mode === 'patches' && first?.kind === 'conv') {
-    const k2c = first.kernel * first.kernel * data.x.shape[3];
-    const [, h, w] = data.x.shape;
-    if (batch * h * w * k2c * 4 > MAX_PATCH_BYTES) mode = want === 'auto' ? 'parts' : mode;
-  } else if (mode === 'patches') mode = 'direct';
-  const precompute = mode === 'parts';
-  const relu = first?.kind === 'conv' || (first?.kind === 'dense' && first.relu);
   // Only the rows and columns the logits depend on (used-input.ts): cnn-s drops 2 of 28.
   const [usedH, usedW] = usedInputSize(spec);
+  if (mode === 'patches' && first?.kind === 'conv') {
+    const k2c = first.kernel * first.kernel * data.x.shape[3];
+    if (want === 'auto' && batch * usedH * usedW * k2c * 4 > MAX_PATCH_BYTES) mode = 'parts';
+  } else if (mode === 'patches') mode = 'direct';
+  const relu = first?.kind === 'conv' || (first?.kind === 'dense' && first.relu);
   const chunks: Chunk[] = [];
   for (let s = 0; s < n; s += batch) {
     const size = Math.min(batch, n - s);
     const x = tf.keep(tf.slice(data.x, [s, 0, 0, 0], [size, usedH, usedW, -1]));
     const y = tf.keep(tf.slice(data.y, [s], [size]));
     const chunk: Chunk = { x, y, parts: null, patches: null };
-    if (precompute && first) {
+    if (mode === 'parts' && first) {
       chunk.parts = tf.tidy(() => {
         const zs = [c, d1, d2].map((w) => firstLayer(first, x, w[0]!, w[1]!));
         const t = tf.keep(tf.reshape(tf.stack(zs), [3, -1]) as tf.Tensor2D);

@@ -6,13 +6,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectSubset, type ImageSet } from '../../core/dataset';
-import type {
-  PoisonReport,
-  PoisonSettings,
-  ResolvedPoisonSettings,
-  PoisonNorms,
+import {
+  resolvePoisonSettings,
+  type PoisonReport,
+  type PoisonResult,
+  type PoisonSettings,
+  type ResolvedPoisonSettings,
+  type PoisonNorms,
 } from '../../core/poison-types';
-import { resolvePoisonSettings } from '../../core/poison-types';
 import type { SalRecord, SalSettings } from '../../core/sal-types';
 import { describeDefence, type DefenceSettings } from '../../core/defence-types';
 import { applyDataDefence, loopDefence, type JpegCodec } from '../defences';
@@ -54,6 +55,19 @@ export interface PoisonSummary {
   seconds: number;
   poisonedCount: number;
   reduced?: string;
+}
+
+/** The summary of a poisoning result (the images stay with the caller). */
+export function poisonSummary(r: PoisonResult): PoisonSummary {
+  return {
+    method: r.settings.method,
+    settings: r.settings,
+    norms: r.norms,
+    report: r.report,
+    seconds: r.seconds,
+    poisonedCount: r.poisonedMask.reduce((a, b) => a + b, 0),
+    ...(r.reduced ? { reduced: r.reduced } : {}),
+  };
 }
 
 /** A few images per class: original and poisoned bytes and the perturbation (HWC). */
@@ -167,15 +181,7 @@ export async function runExperiment(
       ...(opts.surrogate ? { surrogate: opts.surrogate } : {}),
     });
     trainSet = r.poisoned;
-    poison = {
-      method: settings.method,
-      settings: r.settings,
-      norms: r.norms,
-      report: r.report,
-      seconds: r.seconds,
-      poisonedCount: r.poisonedMask.reduce((a, b) => a + b, 0),
-      ...(r.reduced ? { reduced: r.reduced } : {}),
-    };
+    poison = poisonSummary(r);
     hooks.onPoison?.(poison, gallerySample(data.train, r.poisoned, r.perturbation, r.poisonedMask));
   }
   const spec = specFor(exp.config, trainSet);

@@ -27,7 +27,7 @@ import {
 import type { TrainConfig } from '../../core/train-config';
 import type { WeightSnapshot } from '../../core/weights';
 import { unlearnableDistance, type UdResult } from '../../core/ud';
-import type { PoisonSummary } from '../experiment/run-experiment';
+import { poisonSummary, type PoisonSummary } from '../experiment/run-experiment';
 import { getPoison, type SurrogateModel } from '../poisons';
 import { buildTaskModel, digitsAsZooSnapshot } from './task-model';
 import { runTask, type TaskRunHooks, type TaskRunResult, type TaskSalRow } from './task-run';
@@ -237,15 +237,7 @@ export async function runCrossTask(
       ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
       ...(surrogate ? { surrogate } : {}),
     });
-    poison = {
-      method: settings.method,
-      settings: r.settings,
-      norms: r.norms,
-      report: r.report,
-      seconds: r.seconds,
-      poisonedCount: r.poisonedMask.reduce((a, b) => a + b, 0),
-      ...(r.reduced ? { reduced: r.reduced } : {}),
-    };
+    poison = poisonSummary(r);
     hooks.onPoison?.(poison);
     const poisonedTrain = buildTaskData(r.poisoned, data.train, trainSeed, spec.threshold);
     for (const task of tasks) await run(task, 'poisoned', poisonedTrain, false);

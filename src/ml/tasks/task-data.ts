@@ -42,50 +42,31 @@ export function disposeTaskTensors(t: TaskTensors): void {
   tf.dispose([t.x, t.xRot, t.labels, t.rotation, t.masks].filter((v) => v !== undefined));
 }
 
+/** The same rows of every tensor of `t`, taken by `rows` (inside the caller's tidy). */
+function mapRows(t: TaskTensors, count: number, rows: (v: tf.Tensor) => tf.Tensor): TaskTensors {
+  const out: TaskTensors = { count };
+  if (t.x) out.x = rows(t.x) as tf.Tensor4D;
+  if (t.xRot) out.xRot = rows(t.xRot) as tf.Tensor4D;
+  if (t.labels) out.labels = rows(t.labels) as tf.Tensor1D;
+  if (t.rotation) out.rotation = rows(t.rotation) as tf.Tensor1D;
+  if (t.masks) out.masks = rows(t.masks) as tf.Tensor2D;
+  return out;
+}
+
 /** Rows `ids` of every tensor of `t` (inside the caller's tidy). */
 export function gatherBatch(t: TaskTensors, ids: tf.Tensor1D): TaskTensors {
-  const g = <T extends tf.Tensor>(v: T | undefined): T | undefined =>
-    v ? (tf.gather(v, ids) as T) : undefined;
-  const out: TaskTensors = { count: ids.shape[0] };
-  const [x, xRot, labels, rotation, masks] = [
-    g(t.x),
-    g(t.xRot),
-    g(t.labels),
-    g(t.rotation),
-    g(t.masks),
-  ];
-  if (x) out.x = x;
-  if (xRot) out.xRot = xRot;
-  if (labels) out.labels = labels;
-  if (rotation) out.rotation = rotation;
-  if (masks) out.masks = masks;
-  return out;
+  return mapRows(t, ids.shape[0], (v) => tf.gather(v, ids));
 }
 
 /** Rows [start, start + size) of every tensor of `t` (inside the caller's tidy). */
 export function sliceBatch(t: TaskTensors, start: number, size: number): TaskTensors {
-  const s = <T extends tf.Tensor>(v: T | undefined): T | undefined =>
-    v
-      ? (tf.slice(
-          v,
-          [start, ...Array<number>(v.rank - 1).fill(0)],
-          [size, ...Array<number>(v.rank - 1).fill(-1)],
-        ) as T)
-      : undefined;
-  const out: TaskTensors = { count: size };
-  const [x, xRot, labels, rotation, masks] = [
-    s(t.x),
-    s(t.xRot),
-    s(t.labels),
-    s(t.rotation),
-    s(t.masks),
-  ];
-  if (x) out.x = x;
-  if (xRot) out.xRot = xRot;
-  if (labels) out.labels = labels;
-  if (rotation) out.rotation = rotation;
-  if (masks) out.masks = masks;
-  return out;
+  return mapRows(t, size, (v) =>
+    tf.slice(
+      v,
+      [start, ...Array<number>(v.rank - 1).fill(0)],
+      [size, ...Array<number>(v.rank - 1).fill(-1)],
+    ),
+  );
 }
 
 function need<T>(v: T | undefined, what: string): T {

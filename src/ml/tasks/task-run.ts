@@ -7,6 +7,7 @@ import type { SalRecord, SalSettings } from '../../core/sal-types';
 import type { HeadTask, TaskData, TaskId } from '../../core/tasks';
 import type { TrainConfig } from '../../core/train-config';
 import type { WeightSnapshot } from '../../core/weights';
+import type { SalRow } from '../experiment/run-experiment';
 import { disposeTaskTensors, taskTensors } from './task-data';
 import { buildTaskModel, initTaskWeights, type TaskModel } from './task-model';
 import { taskSal } from './task-sal';
@@ -33,15 +34,8 @@ export function taskLr(config: TrainConfig, task: TaskId): number {
 }
 
 /** SAL of the trunk layers for one head after one epoch. */
-export interface TaskSalRow {
-  epoch: number;
+export interface TaskSalRow extends SalRow {
   head: HeadTask;
-  layers: string[];
-  values: number[];
-  up: number[];
-  down: number[];
-  l0: number;
-  seconds: number;
 }
 
 /** Callbacks of a task run. */

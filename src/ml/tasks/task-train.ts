@@ -8,7 +8,7 @@ import { Rng, deriveSeed } from '../../core/rng';
 import type { HeadTask } from '../../core/tasks';
 import type { WeightSnapshot } from '../../core/weights';
 import { snapshotToTensors, tensorsToSnapshot } from '../models/params';
-import { CancelledError, DIVERGED_LOSS, DivergedError } from '../train/train-loop';
+import { CancelledError, checkDiverged, EpochPacer } from '../train/train-loop';
 import { Sgd, type SgdSettings } from '../train/sgd';
 import {
   gatherBatch,
@@ -68,9 +68,6 @@ export interface TaskTrainResult {
   checkpoints: WeightSnapshot[];
 }
 
-const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
-
 /** Per-head mean loss and score of a data set in inference mode, in batches of `batchSize`. */
 export async function evaluateTask(
   m: TaskModel,
@@ -124,13 +121,11 @@ export async function trainTask(o: TaskTrainOptions): Promise<TaskTrainResult> {
   };
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      const t0 = now();
+      const pace = new EpochPacer(progressMs);
       const perm = new Rng(deriveSeed(o.seed, `shuffle/${epoch}`)).permutation(n);
       const sums = new Float64Array(2 * heads.length);
       let lossSum = 0;
       let seen = 0;
-      let lastReport = t0;
-      let lastYield = t0;
       for (let step = 0; step < steps; step++) {
         if (o.shouldStop?.()) throw new CancelledError();
         const idx = perm.subarray(step * o.batchSize, Math.min(n, (step + 1) * o.batchSize));
@@ -155,32 +150,27 @@ export async function trainTask(o: TaskTrainOptions): Promise<TaskTrainResult> {
         const v = await stats.data();
         stats.dispose();
         const l = v[0] ?? NaN;
-        if (!Number.isFinite(l) || l > DIVERGED_LOSS) {
-          grads.forEach((g) => g.dispose());
-          throw new DivergedError(epoch, step + 1, o.lr);
-        }
+        checkDiverged(l, grads, epoch, step + 1, o.lr);
         weights = sgd.step(weights, grads);
         lossSum += l * size;
         for (let i = 0; i < sums.length; i++)
           sums[i]! += (v[i + 1] ?? NaN) * (i % 2 === 0 ? size : 1);
         seen += size;
-        const t = now();
-        if (o.onProgress && (t - lastReport >= progressMs || step === steps - 1)) {
-          lastReport = t;
-          o.onProgress({
-            epoch,
-            step: step + 1,
-            steps,
-            loss: lossSum / seen,
-            examplesPerSec: seen / ((t - t0) / 1000),
-          });
-        }
-        if (t - lastYield > 40) {
-          lastYield = t;
-          await yieldToEvents();
-        }
+        const report = o.onProgress;
+        await pace.step(
+          step === steps - 1,
+          report &&
+            ((sec) =>
+              report({
+                epoch,
+                step: step + 1,
+                steps,
+                loss: lossSum / seen,
+                examplesPerSec: seen / sec,
+              })),
+        );
       }
-      const trainSeconds = (now() - t0) / 1000;
+      const trainSeconds = pace.seconds();
       const test = await evaluateTask(m, weights, o.test);
       const trainLossByHead: PerHead = {};
       const trainScore: PerHead = {};
@@ -195,7 +185,7 @@ export async function trainTask(o: TaskTrainOptions): Promise<TaskTrainResult> {
         trainScore,
         testLoss: test.loss,
         testScore: test.score,
-        seconds: (now() - t0) / 1000,
+        seconds: pace.seconds(),
         examplesPerSec: seen / trainSeconds,
       };
       const ckpt = await tensorsToSnapshot(m.names, weights);

@@ -90,9 +90,55 @@ export class DivergedError extends Error {
   }
 }
 
+/**
+ * Frees `grads` and throws DivergedError when a batch loss is NaN, infinite or above
+ * DIVERGED_LOSS.
+ */
+export function checkDiverged(
+  loss: number,
+  grads: tf.Tensor[],
+  epoch: number,
+  step: number,
+  lr: number,
+): void {
+  if (Number.isFinite(loss) && loss <= DIVERGED_LOSS) return;
+  grads.forEach((g) => g.dispose());
+  throw new DivergedError(epoch, step, lr);
+}
+
 const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 /** Lets queued messages (cancel, new commands) through between steps. */
 const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/**
+ * Paces one epoch's batch loop: progress at most every `progressMs` ms and after the last
+ * step, and a yield to the event loop every 40 ms so a cancel or a new command gets through.
+ */
+export class EpochPacer {
+  private readonly t0 = now();
+  private lastReport = this.t0;
+  private lastYield = this.t0;
+
+  constructor(private readonly progressMs: number) {}
+
+  /** Seconds since the epoch began. */
+  seconds(): number {
+    return (now() - this.t0) / 1000;
+  }
+
+  /** After a step: calls `report` with the seconds since the epoch began when one is due. */
+  async step(last: boolean, report?: (seconds: number) => void): Promise<void> {
+    const t = now();
+    if (report && (t - this.lastReport >= this.progressMs || last)) {
+      this.lastReport = t;
+      report((t - this.t0) / 1000);
+    }
+    if (t - this.lastYield > 40) {
+      this.lastYield = t;
+      await yieldToEvents();
+    }
+  }
+}
 
 /** Trains from `init` and returns per-epoch metrics and checkpoints (epoch 0 = init). */
 export async function trainModel(o: TrainOptions): Promise<TrainResult> {
@@ -108,13 +154,11 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   };
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      const t0 = now();
+      const pace = new EpochPacer(progressMs);
       const perm = new Rng(deriveSeed(o.seed, `shuffle/${epoch}`)).permutation(n);
       let lossSum = 0;
       let correct = 0;
       let seen = 0;
-      let lastReport = t0;
-      let lastYield = t0;
       for (let step = 0; step < steps; step++) {
         if (o.shouldStop?.()) throw new CancelledError();
         const idx = perm.subarray(step * o.batchSize, Math.min(n, (step + 1) * o.batchSize));
@@ -139,34 +183,29 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
           c.dispose();
           return { stats: s, grads };
         });
-        const [l, c] = await stats.data();
+        const [l = NaN, c = 0] = await stats.data();
         stats.dispose();
-        if (!Number.isFinite(l ?? NaN) || (l ?? 0) > DIVERGED_LOSS) {
-          grads.forEach((g) => g.dispose());
-          throw new DivergedError(epoch, step + 1, o.lr);
-        }
+        checkDiverged(l, grads, epoch, step + 1, o.lr);
         weights = sgd.step(weights, grads);
-        lossSum += (l ?? 0) * size;
-        correct += c ?? 0;
+        lossSum += l * size;
+        correct += c;
         seen += size;
-        const t = now();
-        if (o.onProgress && (t - lastReport >= progressMs || step === steps - 1)) {
-          lastReport = t;
-          o.onProgress({
-            epoch,
-            step: step + 1,
-            steps,
-            loss: lossSum / seen,
-            acc: correct / seen,
-            examplesPerSec: seen / ((t - t0) / 1000),
-          });
-        }
-        if (t - lastYield > 40) {
-          lastYield = t;
-          await yieldToEvents();
-        }
+        const report = o.onProgress;
+        await pace.step(
+          step === steps - 1,
+          report &&
+            ((sec) =>
+              report({
+                epoch,
+                step: step + 1,
+                steps,
+                loss: lossSum / seen,
+                acc: correct / seen,
+                examplesPerSec: seen / sec,
+              })),
+        );
       }
-      const trainSeconds = (now() - t0) / 1000;
+      const trainSeconds = pace.seconds();
       const test = await evaluate(o.spec, weights, o.test.x, o.test.y);
       const m: EpochMetrics = {
         epoch,
@@ -174,7 +213,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         trainAcc: correct / seen,
         testLoss: test.loss,
         testAcc: test.acc,
-        seconds: (now() - t0) / 1000,
+        seconds: pace.seconds(),
         examplesPerSec: seen / trainSeconds,
       };
       const ckpt = await tensorsToSnapshot(names, weights);
