@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from './helpers/tf';
+import { relErr } from './helpers/numeric';
 import { Rng } from '../../src/core/rng';
 import { conv2dFilterGrad, conv2dInputGrad } from '../../src/ml/engine/conv-grad';
 
@@ -39,16 +40,6 @@ function reference(
               }
           }
   return { dW, dX, ho, wo };
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i]! - b[i]!));
-    den = Math.max(den, Math.abs(b[i]!));
-  }
-  return num / Math.max(den, 1e-12);
 }
 
 describe('forward-conv gradients of Conv2D', () => {

@@ -56,7 +56,7 @@ async function naive(
 describe('grid evaluator', () => {
   const points = [0, 0, 0.5, -0.25, -1, 1, 0.1, 0.9, 1, 1];
   for (const model of ['cnn-s', 'lenet5', 'mlp', 'vgg-s'] as const) {
-    for (const mode of ['parts', 'direct', 'patches', 'auto'] as const) {
+    for (const mode of ['parts', 'direct', 'patches', 'simd', 'auto'] as const) {
       it(`${model}, first layer ${mode}: equals the naive per-point evaluation`, async () => {
         const spec = buildSpec(model);
         const c = initSnapshot(spec, 4);
@@ -67,6 +67,9 @@ describe('grid evaluator', () => {
           imageBatch: 64,
           pointsPerSync: 3,
         });
+        // On WASM every explicit mode runs as asked ('patches' needs a conv first layer).
+        const expected = mode === 'patches' && model === 'mlp' ? 'direct' : mode;
+        if (mode !== 'auto') expect(ev.firstLayer).toBe(expected);
         const r = await ev.evaluate(points);
         ev.dispose();
         for (let p = 0; p < points.length / 2; p++) {
@@ -77,6 +80,20 @@ describe('grid evaluator', () => {
       });
     }
   }
+
+  it("'auto' picks the SIMD kernel on WASM for a conv + pool or a dense first layer", () => {
+    const picked = (model: ModelId) => {
+      const spec = buildSpec(model);
+      const c = initSnapshot(spec, 1);
+      const ev = createGridEvaluator(spec, c, [c, c], data);
+      ev.dispose();
+      return ev.firstLayer;
+    };
+    expect(picked('cnn-s')).toBe('simd');
+    expect(picked('lenet5')).toBe('simd');
+    expect(picked('mlp')).toBe('simd');
+    expect(picked('vgg-s')).toBe('patches'); // conv1 is followed by conv2, not a pool
+  });
 
   it('L(0, 0) is the loss at the centre, and repeated surfaces leak no tensors', async () => {
     const spec = buildSpec('cnn-s');

@@ -60,6 +60,8 @@ describe('max-pool window gradient', () => {
     [[2, 8, 8, 3], 2],
     [[3, 13, 13, 8], 2], // odd: the last row and column belong to no window
     [[2, 11, 10, 16], 2],
+    [[2, 10, 12, 6], 2], // SIMD kernel, 6 channels: its last 4-channel step overlaps
+    [[1, 7, 6, 5], 2],
     [[2, 9, 9, 2], 3],
   ];
   for (const [shape, k] of cases) {

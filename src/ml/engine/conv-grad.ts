@@ -9,6 +9,7 @@
  * anything else falls back to TF.js's own gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gradientSwitch, type GradConfig } from './gradient-switch';
 
 type Conv2DAttrs = {
   strides: number | [number, number];
@@ -33,7 +34,18 @@ function padAmounts(
 }
 
 /**
- * dL/dW for y = conv(x, W): a valid convolution of the padded input (batch and channel axes
+ * Padding passed to the conv itself: WASM's Pad kernel took ~0.6 ms for lenet5's 64 x 28 x 28
+ * input (npm run bench:engine), XNNPACK pads inside the conv for free.
+ */
+const explicit = (t: number, b: number, l: number, r: number): tf.backend_util.ExplicitPadding => [
+  [0, 0],
+  [t, b],
+  [l, r],
+  [0, 0],
+];
+
+/**
+ * dL/dW for y = conv(x, W): a convolution of the input (padded like the forward conv; batch and channel axes
  * swapped: [Ci, H, W, N]) with the output gradient used as a [Ho, Wo, N, Co] kernel.
  */
 export function conv2dFilterGrad(
@@ -45,24 +57,15 @@ export function conv2dFilterGrad(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const [t, b, l, r] = padAmounts(pad, kh, kw);
-    const xp =
-      t + b + l + r > 0
-        ? tf.pad(x, [
-            [0, 0],
-            [t, b],
-            [l, r],
-            [0, 0],
-          ])
-        : x;
-    const xs = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
+    const xs = tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D;
     const f = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
-    const g = tf.conv2d(xs, f, 1, 'valid');
+    const g = tf.conv2d(xs, f, 1, explicit(t, b, l, r));
     return tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D;
   });
 }
 
 /**
- * dL/dx for y = conv(x, W): a valid convolution of the output gradient, padded to "full",
+ * dL/dx for y = conv(x, W): a convolution of the output gradient, padded to "full",
  * with the kernel flipped in space and its in/out axes swapped.
  */
 export function conv2dInputGrad(
@@ -73,20 +76,10 @@ export function conv2dInputGrad(
   return tf.tidy(() => {
     const [kh, kw] = w.shape;
     const [t, b, l, r] = padAmounts(pad, kh, kw);
-    const dyp = tf.pad(dy, [
-      [0, 0],
-      [kh - 1 - t, kh - 1 - b],
-      [kw - 1 - l, kw - 1 - r],
-      [0, 0],
-    ]);
     const wf = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
-    return tf.conv2d(dyp as tf.Tensor4D, wf, 1, 'valid');
+    return tf.conv2d(dy, wf, 1, explicit(kh - 1 - t, kh - 1 - b, kw - 1 - l, kw - 1 - r));
   });
 }
-
-type GradConfig = NonNullable<ReturnType<typeof tf.getGradient>>;
-let original: GradConfig | null = null;
-let active: 'forward-conv' | 'tfjs' = 'tfjs';
 
 function forwardConvGradient(fallback: GradConfig): GradConfig {
   return {
@@ -115,15 +108,11 @@ function forwardConvGradient(fallback: GradConfig): GradConfig {
  * Chooses which Conv2D gradient autodiff uses: SALscape's forward-conv one (the default after
  * `installConvGradient`) or TF.js's own (the reference the tests compare against).
  */
-export function useConvGradient(kind: 'forward-conv' | 'tfjs'): void {
-  if (!original) {
-    original = tf.getGradient('Conv2D') ?? null;
-    if (!original) throw new Error('TF.js has no Conv2D gradient registered to fall back on');
-  }
-  if (kind === active) return;
-  tf.registerGradient(kind === 'tfjs' ? original : forwardConvGradient(original));
-  active = kind;
-}
+export const useConvGradient: (kind: 'forward-conv' | 'tfjs') => void = gradientSwitch(
+  'Conv2D',
+  'forward-conv',
+  forwardConvGradient,
+);
 
 /** Installs the forward-conv gradient for Conv2D once per process / worker. Idempotent. */
 export function installConvGradient(): void {

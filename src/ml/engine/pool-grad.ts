@@ -13,6 +13,8 @@
  * an equality mask alone would split or duplicate the gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gradientSwitch, type GradConfig } from './gradient-switch';
+import { maxPool2GradSimd, simdKernelsAvailable } from './simd/simd-kernels';
 
 type MaxPoolAttrs = {
   filterSize: number | [number, number];
@@ -129,15 +131,16 @@ export function maxPoolWindowGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number): t
   const be = tf.backend() as unknown as Partial<HeapViews>;
   const read = (t: tf.Tensor): Float32Array =>
     be.typedArrayFromHeap ? be.typedArrayFromHeap(t) : (t.dataSync() as Float32Array);
-  const data = maxPoolWindowGradData(read(x), read(dy), x.shape, k);
+  const [xd, dyd] = [read(x), read(dy)];
+  // 2x2 windows over 4+ channels: the SIMD kernel (simd-kernels.ts), ~3x faster than the loop.
+  const data =
+    k === 2 && x.shape[3] >= 4 && simdKernelsAvailable()
+      ? maxPool2GradSimd(xd, dyd, x.shape)
+      : maxPoolWindowGradData(xd, dyd, x.shape, k);
   return tf.tensor4d(data, x.shape);
 }
 
 const CPU_MEMORY = new Set(['wasm', 'cpu']);
-
-type GradConfig = NonNullable<ReturnType<typeof tf.getGradient>>;
-let original: GradConfig | null = null;
-let active: 'windows' | 'tfjs' = 'tfjs';
 
 function windowGradient(fallback: GradConfig): GradConfig {
   return {
@@ -167,15 +170,11 @@ function windowGradient(fallback: GradConfig): GradConfig {
  * Chooses which MaxPool gradient autodiff uses: SALscape's window one (the default after
  * `installPoolGradient`) or TF.js's own MaxPoolGrad kernel (the reference in tests).
  */
-export function usePoolGradient(kind: 'windows' | 'tfjs'): void {
-  if (!original) {
-    original = tf.getGradient('MaxPool') ?? null;
-    if (!original) throw new Error('TF.js has no MaxPool gradient registered to fall back on');
-  }
-  if (kind === active) return;
-  tf.registerGradient(kind === 'tfjs' ? original : windowGradient(original));
-  active = kind;
-}
+export const usePoolGradient: (kind: 'windows' | 'tfjs') => void = gradientSwitch(
+  'MaxPool',
+  'windows',
+  windowGradient,
+);
 
 /** Installs the window gradient for MaxPool once per process / worker. Idempotent. */
 export function installPoolGradient(): void {

@@ -1,0 +1,133 @@
+;; SALscape's own WebAssembly SIMD kernels (see simd-kernels.ts for why and how they are used).
+;; Built into kernels-wasm.ts by `npm run build:wasm`; a unit test checks the two agree.
+;; All pointers are byte offsets into this module's memory, 16-byte aligned.
+(module
+  (memory (export "memory") 1)
+
+  ;; A linear first layer at grid point (a, b), max-pooled, with ReLU:
+  ;;   dst[o] = max(0, max over t < kk of z0[t][o] + a * z1[t][o] + b * z2[t][o])
+  ;; for `blocks` blocks of 4 outputs. src holds, per block and per window position t, the
+  ;; three parts as 4 floats each (48 bytes), so the whole surface streams in order.
+  ;; f32x4.max propagates NaN, like TF.js's MaxPool and Relu.
+  (func (export "combineMax")
+    (param $src i32) (param $dst i32) (param $blocks i32) (param $kk i32)
+    (param $a f32) (param $b f32) (param $relu i32)
+    (local $va v128) (local $vb v128) (local $acc v128) (local $t i32) (local $end i32)
+    (local.set $va (f32x4.splat (local.get $a)))
+    (local.set $vb (f32x4.splat (local.get $b)))
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $blocks) (i32.const 4))))
+    (block $done
+      (loop $block
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (local.set $acc
+          (f32x4.add
+            (f32x4.add
+              (v128.load (local.get $src))
+              (f32x4.mul (local.get $va) (v128.load offset=16 (local.get $src))))
+            (f32x4.mul (local.get $vb) (v128.load offset=32 (local.get $src)))))
+        (local.set $src (i32.add (local.get $src) (i32.const 48)))
+        (local.set $t (i32.const 1))
+        (block $tdone
+          (loop $window
+            (br_if $tdone (i32.ge_u (local.get $t) (local.get $kk)))
+            (local.set $acc
+              (f32x4.max
+                (local.get $acc)
+                (f32x4.add
+                  (f32x4.add
+                    (v128.load (local.get $src))
+                    (f32x4.mul (local.get $va) (v128.load offset=16 (local.get $src))))
+                  (f32x4.mul (local.get $vb) (v128.load offset=32 (local.get $src))))))
+            (local.set $src (i32.add (local.get $src) (i32.const 48)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $window)))
+        (if (local.get $relu)
+          (then (local.set $acc (f32x4.max (local.get $acc) (v128.const f32x4 0 0 0 0)))))
+        (v128.store (local.get $dst) (local.get $acc))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $block))))
+
+  ;; The gradient of a 2x2, stride-2, 'valid' max pool over x [n, h, w, c] (c >= 4), given
+  ;; dy [n, h/2, w/2, c]: each window's gradient goes to its FIRST maximum in row-major order
+  ;; (TF.js's cpu backend). Four channels per step; when c is not a multiple of 4 the last
+  ;; step overlaps the one before (same values written twice). out must be zeroed: rows and
+  ;; columns past the last full window are not written.
+  (func (export "maxPool2Grad")
+    (param $x i32) (param $dy i32) (param $out i32)
+    (param $n i32) (param $h i32) (param $w i32) (param $c i32)
+    (local $ho i32) (local $wo i32) (local $row i32) (local $col i32) (local $cb i32)
+    (local $b i32) (local $i i32) (local $j i32) (local $ch i32) (local $last i32)
+    (local $p i32) (local $g i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $m v128)
+    (local $e v128) (local $s v128) (local $gv v128)
+    (local.set $ho (i32.shr_u (local.get $h) (i32.const 1)))
+    (local.set $wo (i32.shr_u (local.get $w) (i32.const 1)))
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $row (i32.mul (local.get $w) (local.get $cb)))
+    (local.set $last (i32.sub (local.get $c) (i32.const 4)))
+    (local.set $b (i32.const 0))
+    (loop $lb
+      (local.set $i (i32.const 0))
+      (loop $li
+        (local.set $j (i32.const 0))
+        (loop $lj
+          ;; byte offsets of the window's top-left element (channel 0) and of dy's element
+          (local.set $col
+            (i32.mul
+              (i32.add
+                (i32.mul
+                  (i32.add (i32.mul (local.get $b) (local.get $h)) (i32.shl (local.get $i) (i32.const 1)))
+                  (local.get $w))
+                (i32.shl (local.get $j) (i32.const 1)))
+              (local.get $cb)))
+          (local.set $g
+            (i32.mul
+              (i32.add
+                (i32.mul
+                  (i32.add (i32.mul (local.get $b) (local.get $ho)) (local.get $i))
+                  (local.get $wo))
+                (local.get $j))
+              (local.get $cb)))
+          (local.set $ch (i32.const 0))
+          (loop $lc
+            (if (i32.gt_s (local.get $ch) (local.get $last))
+              (then (local.set $ch (local.get $last))))
+            (local.set $p (i32.add (local.get $col) (i32.shl (local.get $ch) (i32.const 2))))
+            (local.set $x0 (v128.load (i32.add (local.get $x) (local.get $p))))
+            (local.set $x1 (v128.load (i32.add (local.get $x) (i32.add (local.get $p) (local.get $cb)))))
+            (local.set $x2 (v128.load (i32.add (local.get $x) (i32.add (local.get $p) (local.get $row)))))
+            (local.set $x3
+              (v128.load
+                (i32.add (local.get $x) (i32.add (local.get $p) (i32.add (local.get $row) (local.get $cb))))))
+            (local.set $m
+              (f32x4.max (f32x4.max (local.get $x0) (local.get $x1))
+                         (f32x4.max (local.get $x2) (local.get $x3))))
+            (local.set $gv
+              (v128.load
+                (i32.add (local.get $dy) (i32.add (local.get $g) (i32.shl (local.get $ch) (i32.const 2))))))
+            ;; e = this position is a maximum and no earlier one was (s: some earlier one was)
+            (local.set $e (f32x4.eq (local.get $x0) (local.get $m)))
+            (local.set $s (local.get $e))
+            (v128.store (i32.add (local.get $out) (local.get $p))
+              (v128.and (local.get $gv) (local.get $e)))
+            (local.set $e (v128.andnot (f32x4.eq (local.get $x1) (local.get $m)) (local.get $s)))
+            (local.set $s (v128.or (local.get $s) (local.get $e)))
+            (v128.store (i32.add (local.get $out) (i32.add (local.get $p) (local.get $cb)))
+              (v128.and (local.get $gv) (local.get $e)))
+            (local.set $e (v128.andnot (f32x4.eq (local.get $x2) (local.get $m)) (local.get $s)))
+            (local.set $s (v128.or (local.get $s) (local.get $e)))
+            (v128.store (i32.add (local.get $out) (i32.add (local.get $p) (local.get $row)))
+              (v128.and (local.get $gv) (local.get $e)))
+            (local.set $e (v128.andnot (f32x4.eq (local.get $x3) (local.get $m)) (local.get $s)))
+            (v128.store
+              (i32.add (local.get $out) (i32.add (local.get $p) (i32.add (local.get $row) (local.get $cb))))
+              (v128.and (local.get $gv) (local.get $e)))
+            (local.set $ch (i32.add (local.get $ch) (i32.const 4)))
+            (br_if $lc (i32.lt_s (local.get $ch) (local.get $c))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br_if $lj (i32.lt_u (local.get $j) (local.get $wo))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $li (i32.lt_u (local.get $i) (local.get $ho))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $lb (i32.lt_u (local.get $b) (local.get $n)))))
+)
