@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from './helpers/tf';
 import { useConvGradient } from '../../src/ml/engine/conv-grad';
+import { useMatMulGradient } from '../../src/ml/engine/matmul-grad';
 import { usePoolGradient } from '../../src/ml/engine/pool-grad';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
 import type { ImageSet } from '../../src/core/dataset';
@@ -23,13 +24,15 @@ beforeAll(async () => {
 afterAll(async () => {
   useConvGradient('forward-conv');
   usePoolGradient('windows');
+  useMatMulGradient('plain');
   await useBackend('wasm');
 });
 
-/** SALscape's engine (forward-conv and window-pool gradients) or stock TF.js throughout. */
+/** SALscape's engine (its Conv2D, MaxPool and MatMul gradients) or stock TF.js throughout. */
 function useGradients(kind: 'salscape' | 'tfjs'): void {
   useConvGradient(kind === 'tfjs' ? 'tfjs' : 'forward-conv');
   usePoolGradient(kind === 'tfjs' ? 'tfjs' : 'windows');
+  useMatMulGradient(kind === 'tfjs' ? 'tfjs' : 'plain');
 }
 
 /** The textbook layer order, conv -> +bias -> relu -> pool, in plain TF.js ops. */

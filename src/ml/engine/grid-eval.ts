@@ -187,13 +187,13 @@ export function createGridEvaluator(
         number,
         number,
       ];
-      const data = zs.map((z) => z.dataSync() as Float32Array) as [
+      const values = zs.map((z) => z.dataSync() as Float32Array) as [
         Float32Array,
         Float32Array,
         Float32Array,
       ];
       tf.dispose(zs);
-      chunk.simd = new PooledParts(data, nhwc, poolSize, relu);
+      chunk.simd = new PooledParts(values, nhwc, poolSize, relu);
     } else if (mode === 'parts' && first) {
       chunk.parts = tf.tidy(() => {
         const zs = [c, d1, d2].map((w) => firstLayer(first, x, w[0]!, w[1]!));

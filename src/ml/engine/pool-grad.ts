@@ -5,8 +5,10 @@
  * step and this loop is ~2.5x faster; WASM's MaxPoolWithArgmax returned wrong indices in ~5% of
  * windows, and the tensor-op versions measured (strided slices + masks + concat; transpose +
  * argMax + oneHot) were slower than the loop, because WASM's Slice, Concat and broadcasting
- * Multiply are slow. Registered globally like conv-grad.ts: saved models stay standard, only
- * the backward pass changes.
+ * Multiply are slow. 2x2 windows over 4 or more channels (every pool in the zoo)
+ * run in a WebAssembly SIMD kernel instead (simd/simd-kernels.ts, ~2.5x faster again: the
+ * loop's comparisons are unpredictable branches). Registered globally like conv-grad.ts: saved
+ * models stay standard, only the backward pass changes.
  *
  * Semantics are TF.js's cpu backend's: the whole gradient of a window goes to its FIRST
  * maximum in row-major order. Ties are common (zeros after ReLU, equal background pixels), so
