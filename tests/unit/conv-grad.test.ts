@@ -3,7 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from './helpers/tf';
 import { relErr } from './helpers/numeric';
 import { Rng } from '../../src/core/rng';
-import { conv2dFilterGrad, conv2dInputGrad } from '../../src/ml/engine/conv-grad';
+import {
+  conv2dFilterGrad,
+  conv2dFilterGradSimd,
+  conv2dInputGrad,
+} from '../../src/ml/engine/conv-grad';
 
 beforeAll(() => useBackend('wasm'));
 
@@ -48,6 +52,10 @@ describe('forward-conv gradients of Conv2D', () => {
     { xs: [2, 10, 10, 3], ws: [5, 5, 3, 2], pad: 'same' as const },
     { xs: [2, 7, 9, 1], ws: [4, 2, 1, 3], pad: 'same' as const },
     { xs: [4, 12, 12, 6], ws: [5, 5, 6, 16], pad: 'valid' as const },
+    // One input channel, 4+ filters: autodiff runs the SIMD kernel (6: overlapping last step).
+    { xs: [3, 12, 11, 1], ws: [3, 3, 1, 8], pad: 'valid' as const },
+    { xs: [2, 10, 10, 1], ws: [5, 5, 1, 6], pad: 'same' as const },
+    { xs: [2, 9, 8, 1], ws: [4, 2, 1, 5], pad: 'same' as const },
   ];
   for (const { xs, ws, pad } of cases) {
     it(`x ${xs.join('x')}, kernel ${ws.join('x')}, ${pad}: equals the direct definition`, () => {
@@ -65,6 +73,12 @@ describe('forward-conv gradients of Conv2D', () => {
       expect(gW.shape).toEqual(ws);
       expect(gX.shape).toEqual(xs);
       expect(relErr(gW.dataSync(), ref.dW)).toBeLessThan(1e-5);
+      if (xs[3] === 1 && ws[3]! >= 4) {
+        const sW = conv2dFilterGradSimd(x, dy, ws[0]!, ws[1]!, pad);
+        expect(sW.shape).toEqual(ws);
+        expect(relErr(sW.dataSync(), ref.dW)).toBeLessThan(1e-5);
+        sW.dispose();
+      }
       expect(relErr(gX.dataSync(), ref.dX)).toBeLessThan(1e-5);
       // And the registered gradient is the one autodiff uses.
       const [aX, aW] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>

@@ -9,7 +9,9 @@
  * anything else falls back to TF.js's own gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { onCpuMemoryBackend, readInPlace } from './cpu-memory';
 import { gradientSwitch, type GradConfig } from './gradient-switch';
+import { convFilterGradSimd, simdKernelsAvailable } from './simd/simd-kernels';
 
 type Conv2DAttrs = {
   strides: number | [number, number];
@@ -65,6 +67,31 @@ export function conv2dFilterGrad(
 }
 
 /**
+ * True where the SIMD filter gradient (simd-kernels.ts) is the faster one: a conv on one input
+ * channel (the first layer on grey images) with 4 or more filters, on a backend whose tensors
+ * live in CPU memory. There XNNPACK runs the forward-conv formulation below at a tenth of its
+ * usual speed (its filter is the whole output gradient, repacked on every call); with several
+ * input channels XNNPACK is as fast or faster (npm run bench:engine, A/B in one process).
+ */
+function simdFilterGrad(x: tf.Tensor4D, co: number): boolean {
+  return x.shape[3] === 1 && co >= 4 && onCpuMemoryBackend() && simdKernelsAvailable();
+}
+
+/** dL/dW by the SIMD kernel; x and dy are read in place on WASM (nothing allocated before). */
+export function conv2dFilterGradSimd(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  kh: number,
+  kw: number,
+  pad: 'valid' | 'same',
+): tf.Tensor4D {
+  const co = dy.shape[3];
+  const [xd, dyd] = [readInPlace(x), readInPlace(dy)];
+  const g = convFilterGradSimd(xd, x.shape, dyd, co, kh, kw, padAmounts(pad, kh, kw));
+  return tf.tensor4d(g, [kh, kw, x.shape[3], co]);
+}
+
+/**
  * dL/dx for y = conv(x, W): a convolution of the output gradient, padded to "full",
  * with the kernel flipped in space and its in/out axes swapped.
  */
@@ -98,7 +125,10 @@ function forwardConvGradient(fallback: GradConfig): GradConfig {
       const g = dy as tf.Tensor4D;
       return {
         x: () => conv2dInputGrad(g, w, pad),
-        filter: () => conv2dFilterGrad(x, g, w.shape[0], w.shape[1], pad),
+        filter: () =>
+          simdFilterGrad(x, w.shape[3])
+            ? conv2dFilterGradSimd(x, g, w.shape[0], w.shape[1], pad)
+            : conv2dFilterGrad(x, g, w.shape[0], w.shape[1], pad),
       };
     },
   };

@@ -24,6 +24,7 @@ import { usedInputSize } from '../models/used-input';
 import { snapshotToTensors } from '../models/params';
 import type { LayerSpec, ModelSpec } from '../models/zoo';
 import { CancelledError } from '../train/train-loop';
+import { onCpuMemoryBackend } from './cpu-memory';
 import { PooledParts, simdKernelsAvailable } from './simd/simd-kernels';
 
 /** Options of a grid evaluator. */
@@ -53,9 +54,6 @@ export interface GridEvalOptions {
  *   ~5.5 ms). Falls back to 'parts' where WebAssembly SIMD is missing.
  */
 export type FirstLayerMode = 'direct' | 'parts' | 'patches' | 'simd';
-
-/** Backends whose tensors live in CPU memory: the SIMD kernels can read them. */
-const CPU_MEMORY = new Set(['wasm', 'cpu']);
 
 /** Evaluates loss/accuracy at (a, b) points around a centre along two directions. */
 export interface GridEvaluator {
@@ -91,7 +89,7 @@ function firstOutputsPerImage(l: LayerSpec, h: number, w: number): number {
 
 /** The first layer's mode for 'auto'; `next` is the layer after it. */
 function autoMode(l: LayerSpec, next: LayerSpec | undefined, channels: number): FirstLayerMode {
-  const simd = CPU_MEMORY.has(tf.getBackend()) && simdKernelsAvailable();
+  const simd = onCpuMemoryBackend() && simdKernelsAvailable();
   if (l.kind === 'dense') return simd ? 'simd' : 'parts';
   if (l.kind !== 'conv') return 'direct';
   if (simd && next?.kind === 'maxpool') return 'simd';
@@ -162,7 +160,7 @@ export function createGridEvaluator(
   if (mode === 'simd') {
     const fits =
       first !== undefined && batch * firstOutputsPerImage(first, usedH, usedW) * 12 <= MAX_BYTES;
-    if (!(CPU_MEMORY.has(tf.getBackend()) && simdKernelsAvailable() && (fits || want !== 'auto')))
+    if (!(onCpuMemoryBackend() && simdKernelsAvailable() && (fits || want !== 'auto')))
       mode = 'parts';
   } else if (mode === 'patches' && first?.kind === 'conv') {
     const k2c = first.kernel * first.kernel * data.x.shape[3];

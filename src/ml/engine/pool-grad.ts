@@ -15,6 +15,7 @@
  * an equality mask alone would split or duplicate the gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { onCpuMemoryBackend, readInPlace } from './cpu-memory';
 import { gradientSwitch, type GradConfig } from './gradient-switch';
 import { maxPool2GradSimd, simdKernelsAvailable } from './simd/simd-kernels';
 
@@ -119,21 +120,13 @@ function windowK(
       }
 }
 
-/** The WASM backend's view of a tensor's bytes in its heap (no copy), when it has one. */
-interface HeapViews {
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
 /**
  * The same on tensors. Only for backends whose data already lives in CPU memory (wasm, cpu).
  * On WASM the inputs are read as views of its heap: nothing allocates WASM memory until the
  * result is uploaded, so the views cannot be detached by a heap growth in between.
  */
 export function maxPoolWindowGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number): tf.Tensor4D {
-  const be = tf.backend() as unknown as Partial<HeapViews>;
-  const read = (t: tf.Tensor): Float32Array =>
-    be.typedArrayFromHeap ? be.typedArrayFromHeap(t) : (t.dataSync() as Float32Array);
-  const [xd, dyd] = [read(x), read(dy)];
+  const [xd, dyd] = [readInPlace(x), readInPlace(dy)];
   // 2x2 windows over 4+ channels: the SIMD kernel (simd-kernels.ts), ~3x faster than the loop.
   const data =
     k === 2 && x.shape[3] >= 4 && simdKernelsAvailable()
@@ -141,8 +134,6 @@ export function maxPoolWindowGrad(x: tf.Tensor4D, dy: tf.Tensor4D, k: number): t
       : maxPoolWindowGradData(xd, dyd, x.shape, k);
   return tf.tensor4d(data, x.shape);
 }
-
-const CPU_MEMORY = new Set(['wasm', 'cpu']);
 
 function windowGradient(fallback: GradConfig): GradConfig {
   return {
@@ -161,7 +152,7 @@ function windowGradient(fallback: GradConfig): GradConfig {
         a.pad === 'valid' &&
         x.rank === 4 &&
         x.dtype === 'float32' &&
-        CPU_MEMORY.has(tf.getBackend());
+        onCpuMemoryBackend();
       if (!simple) return fallback.gradFunc(dy, saved, attrs);
       return { x: () => maxPoolWindowGrad(x, dy as tf.Tensor4D, kh) };
     },

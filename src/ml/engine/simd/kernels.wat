@@ -130,4 +130,113 @@
         (br_if $li (i32.lt_u (local.get $i) (local.get $ho))))
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br_if $lb (i32.lt_u (local.get $b) (local.get $n)))))
+
+  ;; The filter gradient of a stride-1 conv: out[a, b, c, o] = sum over (n, i, j) of
+  ;; x[n, i + a, j + b, c] * dy[n, i, j, o], with x already padded like the forward conv
+  ;; ([n, hp, wp, ci]) and dy [n, ho, wo, co] (co >= 4). Four output channels per instruction
+  ;; (the last step overlaps the one before when co is not a multiple of 4); each row of the
+  ;; image is summed on its own before it is added to the total, which keeps float32 rounding
+  ;; well below that of one long running sum.
+  (func (export "convFilterGrad")
+    (param $x i32) (param $dy i32) (param $out i32)
+    (param $n i32) (param $hp i32) (param $wp i32) (param $ci i32)
+    (param $ho i32) (param $wo i32) (param $co i32) (param $kh i32) (param $kw i32)
+    (local $g i32) (local $a i32) (local $b i32) (local $c i32) (local $bn i32) (local $i i32)
+    (local $j i32) (local $xp i32) (local $dp i32) (local $xs i32) (local $ds i32)
+    (local $total v128) (local $r0 v128) (local $r1 v128)
+    (local.set $xs (i32.shl (local.get $ci) (i32.const 2)))
+    (local.set $ds (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $g (i32.const 0))
+    (loop $lg
+      (if (i32.gt_s (local.get $g) (i32.sub (local.get $co) (i32.const 4)))
+        (then (local.set $g (i32.sub (local.get $co) (i32.const 4)))))
+      (local.set $a (i32.const 0))
+      (loop $la
+        (local.set $b (i32.const 0))
+        (loop $lb
+          (local.set $c (i32.const 0))
+          (loop $lc
+            (local.set $total (v128.const i32x4 0 0 0 0))
+            (local.set $bn (i32.const 0))
+            (loop $ln
+              (local.set $i (i32.const 0))
+              (loop $li
+                ;; x[bn, i + a, b, c] and dy[bn, i, 0, g]
+                (local.set $xp
+                  (i32.add (local.get $x)
+                    (i32.shl
+                      (i32.add
+                        (i32.mul
+                          (i32.add
+                            (i32.mul
+                              (i32.add (i32.mul (local.get $bn) (local.get $hp))
+                                       (i32.add (local.get $i) (local.get $a)))
+                              (local.get $wp))
+                            (local.get $b))
+                          (local.get $ci))
+                        (local.get $c))
+                      (i32.const 2))))
+                (local.set $dp
+                  (i32.add (local.get $dy)
+                    (i32.shl
+                      (i32.add
+                        (i32.mul
+                          (i32.mul
+                            (i32.add (i32.mul (local.get $bn) (local.get $ho)) (local.get $i))
+                            (local.get $wo))
+                          (local.get $co))
+                        (local.get $g))
+                      (i32.const 2))))
+                (local.set $r0 (v128.const i32x4 0 0 0 0))
+                (local.set $r1 (v128.const i32x4 0 0 0 0))
+                (local.set $j (i32.const 2))
+                (block $pairs
+                  (loop $lj
+                    (br_if $pairs (i32.gt_u (local.get $j) (local.get $wo)))
+                    (local.set $r0
+                      (f32x4.add (local.get $r0)
+                        (f32x4.mul (f32x4.splat (f32.load (local.get $xp)))
+                                   (v128.load (local.get $dp)))))
+                    (local.set $r1
+                      (f32x4.add (local.get $r1)
+                        (f32x4.mul
+                          (f32x4.splat (f32.load (i32.add (local.get $xp) (local.get $xs))))
+                          (v128.load (i32.add (local.get $dp) (local.get $ds))))))
+                    (local.set $xp (i32.add (local.get $xp) (i32.shl (local.get $xs) (i32.const 1))))
+                    (local.set $dp (i32.add (local.get $dp) (i32.shl (local.get $ds) (i32.const 1))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 2)))
+                    (br $lj)))
+                (if (i32.and (local.get $wo) (i32.const 1))
+                  (then
+                    (local.set $r0
+                      (f32x4.add (local.get $r0)
+                        (f32x4.mul (f32x4.splat (f32.load (local.get $xp)))
+                                   (v128.load (local.get $dp)))))))
+                (local.set $total
+                  (f32x4.add (local.get $total) (f32x4.add (local.get $r0) (local.get $r1))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br_if $li (i32.lt_u (local.get $i) (local.get $ho))))
+              (local.set $bn (i32.add (local.get $bn) (i32.const 1)))
+              (br_if $ln (i32.lt_u (local.get $bn) (local.get $n))))
+            (v128.store
+              (i32.add (local.get $out)
+                (i32.shl
+                  (i32.add
+                    (i32.mul
+                      (i32.add
+                        (i32.mul (i32.add (i32.mul (local.get $a) (local.get $kw)) (local.get $b))
+                                 (local.get $ci))
+                        (local.get $c))
+                      (local.get $co))
+                    (local.get $g))
+                  (i32.const 2)))
+              (local.get $total))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br_if $lc (i32.lt_u (local.get $c) (local.get $ci))))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (br_if $lb (i32.lt_u (local.get $b) (local.get $kw))))
+        (local.set $a (i32.add (local.get $a) (i32.const 1)))
+        (br_if $la (i32.lt_u (local.get $a) (local.get $kh))))
+      (local.set $g (i32.add (local.get $g) (i32.const 4)))
+      (br_if $lg (i32.lt_s (local.get $g) (local.get $co)))))
 )

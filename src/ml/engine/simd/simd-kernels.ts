@@ -34,6 +34,20 @@ interface KernelExports {
     w: number,
     c: number,
   ): void;
+  convFilterGrad(
+    x: number,
+    dy: number,
+    out: number,
+    n: number,
+    hp: number,
+    wp: number,
+    ci: number,
+    ho: number,
+    wo: number,
+    co: number,
+    kh: number,
+    kw: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -148,7 +162,13 @@ export class PooledParts {
   }
 }
 
-let poolArena: SimdArena | null = null;
+/** One shared arena for the gradient kernels (they run one at a time, results copied out). */
+let gradArena: SimdArena | null = null;
+function gradientArena(): SimdArena {
+  gradArena ??= new SimdArena();
+  gradArena.reset();
+  return gradArena;
+}
 
 /**
  * dL/dx of a 2x2, stride-2, 'valid' max pool over x [n, h, w, c] given dy, as a view valid
@@ -163,9 +183,7 @@ export function maxPool2GradSimd(
   if (c < 4) throw new Error(`maxPool2GradSimd needs at least 4 channels, got ${c}`);
   const size = n * h * w * c;
   if (n === 0 || h < 2 || w < 2) return new Float32Array(size);
-  poolArena ??= new SimdArena();
-  const arena = poolArena;
-  arena.reset();
+  const arena = gradientArena();
   const xAt = arena.alloc(x.length);
   const dyAt = arena.alloc(dy.length);
   const outAt = arena.alloc(size);
@@ -174,4 +192,45 @@ export function maxPool2GradSimd(
   arena.f32(outAt, size).fill(0);
   arena.k.maxPool2Grad(xAt, dyAt, outAt, n, h, w, c);
   return arena.f32(outAt, size);
+}
+
+/**
+ * dL/dW [kh, kw, ci, co] of a stride-1 conv y = conv(x, W) with x [n, h, w, ci] padded by
+ * `pad` [top, bottom, left, right], given dy [n, ho, wo, co]; needs co >= 4. A new array.
+ */
+export function convFilterGradSimd(
+  x: Float32Array,
+  [n, h, w, ci]: readonly [number, number, number, number],
+  dy: Float32Array,
+  co: number,
+  kh: number,
+  kw: number,
+  [top, bottom, left, right]: readonly [number, number, number, number],
+): Float32Array {
+  if (co < 4) throw new Error(`convFilterGradSimd needs at least 4 output channels, got ${co}`);
+  const hp = h + top + bottom;
+  const wp = w + left + right;
+  const ho = hp - kh + 1;
+  const wo = wp - kw + 1;
+  if (dy.length !== n * ho * wo * co) throw new Error('convFilterGradSimd: dy has the wrong size');
+  const size = kh * kw * ci * co;
+  if (n === 0 || ho < 1 || wo < 1) return new Float32Array(size);
+  const arena = gradientArena();
+  const xAt = arena.alloc(n * hp * wp * ci);
+  const dyAt = arena.alloc(dy.length);
+  const outAt = arena.alloc(size);
+  const xp = arena.f32(xAt, n * hp * wp * ci);
+  if (top + bottom + left + right === 0) xp.set(x);
+  else {
+    xp.fill(0);
+    const row = w * ci;
+    for (let b = 0; b < n; b++)
+      for (let y = 0; y < h; y++) {
+        const from = (b * h + y) * row;
+        xp.set(x.subarray(from, from + row), ((b * hp + y + top) * wp + left) * ci);
+      }
+  }
+  arena.f32(dyAt, dy.length).set(dy);
+  arena.k.convFilterGrad(xAt, dyAt, outAt, n, hp, wp, ci, ho, wo, co, kh, kw);
+  return arena.f32(outAt, size).slice();
 }
