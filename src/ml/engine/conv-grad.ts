@@ -47,8 +47,21 @@ const explicit = (t: number, b: number, l: number, r: number): tf.backend_util.E
 ];
 
 /**
- * dL/dW for y = conv(x, W): a convolution of the input (padded like the forward conv; batch and channel axes
- * swapped: [Ci, H, W, N]) with the output gradient used as a [Ho, Wo, N, Co] kernel.
+ * True where the SIMD filter gradient (simd-kernels.ts) is the faster one: a conv on one input
+ * channel (the first layer on grey images) with 4 or more filters, on a backend whose tensors
+ * live in CPU memory. There XNNPACK runs the forward-conv formulation at a tenth of its usual
+ * speed (its filter is the whole output gradient, repacked on every call); with several input
+ * channels XNNPACK is as fast or faster (npm run bench:engine, A/B in one process).
+ */
+function simdPays(x: tf.Tensor4D, co: number): boolean {
+  return x.shape[3] === 1 && co >= 4 && onCpuMemoryBackend() && simdKernelsAvailable();
+}
+
+/**
+ * dL/dW for y = conv(x, W). 'conv': a convolution of the input (padded like the forward conv;
+ * batch and channel axes swapped: [Ci, H, W, N]) with the output gradient used as a
+ * [Ho, Wo, N, Co] kernel. 'simd': the SIMD kernel, x and dy read in place on WASM (nothing is
+ * allocated before). 'auto': 'simd' where it pays.
  */
 export function conv2dFilterGrad(
   x: tf.Tensor4D,
@@ -56,39 +69,21 @@ export function conv2dFilterGrad(
   kh: number,
   kw: number,
   pad: 'valid' | 'same',
+  via: 'auto' | 'conv' | 'simd' = 'conv',
 ): tf.Tensor4D {
+  const [t, b, l, r] = padAmounts(pad, kh, kw);
+  const co = dy.shape[3];
+  if (via === 'simd' || (via === 'auto' && simdPays(x, co))) {
+    const [xd, dyd] = [readInPlace(x), readInPlace(dy)];
+    const g = convFilterGradSimd(xd, x.shape, dyd, co, kh, kw, [t, b, l, r]);
+    return tf.tensor4d(g, [kh, kw, x.shape[3], co]);
+  }
   return tf.tidy(() => {
-    const [t, b, l, r] = padAmounts(pad, kh, kw);
     const xs = tf.transpose(x, [3, 1, 2, 0]) as tf.Tensor4D;
     const f = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
     const g = tf.conv2d(xs, f, 1, explicit(t, b, l, r));
     return tf.transpose(g, [1, 2, 0, 3]) as tf.Tensor4D;
   });
-}
-
-/**
- * True where the SIMD filter gradient (simd-kernels.ts) is the faster one: a conv on one input
- * channel (the first layer on grey images) with 4 or more filters, on a backend whose tensors
- * live in CPU memory. There XNNPACK runs the forward-conv formulation below at a tenth of its
- * usual speed (its filter is the whole output gradient, repacked on every call); with several
- * input channels XNNPACK is as fast or faster (npm run bench:engine, A/B in one process).
- */
-function simdFilterGrad(x: tf.Tensor4D, co: number): boolean {
-  return x.shape[3] === 1 && co >= 4 && onCpuMemoryBackend() && simdKernelsAvailable();
-}
-
-/** dL/dW by the SIMD kernel; x and dy are read in place on WASM (nothing allocated before). */
-export function conv2dFilterGradSimd(
-  x: tf.Tensor4D,
-  dy: tf.Tensor4D,
-  kh: number,
-  kw: number,
-  pad: 'valid' | 'same',
-): tf.Tensor4D {
-  const co = dy.shape[3];
-  const [xd, dyd] = [readInPlace(x), readInPlace(dy)];
-  const g = convFilterGradSimd(xd, x.shape, dyd, co, kh, kw, padAmounts(pad, kh, kw));
-  return tf.tensor4d(g, [kh, kw, x.shape[3], co]);
 }
 
 /**
@@ -125,10 +120,7 @@ function forwardConvGradient(fallback: GradConfig): GradConfig {
       const g = dy as tf.Tensor4D;
       return {
         x: () => conv2dInputGrad(g, w, pad),
-        filter: () =>
-          simdFilterGrad(x, w.shape[3])
-            ? conv2dFilterGradSimd(x, g, w.shape[0], w.shape[1], pad)
-            : conv2dFilterGrad(x, g, w.shape[0], w.shape[1], pad),
+        filter: () => conv2dFilterGrad(x, g, w.shape[0], w.shape[1], pad, 'auto'),
       };
     },
   };
