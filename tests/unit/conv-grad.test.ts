@@ -52,6 +52,9 @@ describe('forward-conv gradients of Conv2D', () => {
     { xs: [3, 12, 11, 1], ws: [3, 3, 1, 8], pad: 'valid' as const },
     { xs: [2, 10, 10, 1], ws: [5, 5, 1, 6], pad: 'same' as const },
     { xs: [2, 9, 8, 1], ws: [4, 2, 1, 5], pad: 'same' as const },
+    // Channels that tile by 4 x 8: the register-blocked SIMD kernel.
+    { xs: [2, 9, 8, 4], ws: [3, 3, 4, 8], pad: 'valid' as const },
+    { xs: [3, 7, 6, 8], ws: [5, 5, 8, 16], pad: 'same' as const },
   ];
   for (const { xs, ws, pad } of cases) {
     it(`x ${xs.join('x')}, kernel ${ws.join('x')}, ${pad}: equals the direct definition`, () => {
@@ -69,7 +72,7 @@ describe('forward-conv gradients of Conv2D', () => {
       expect(gW.shape).toEqual(ws);
       expect(gX.shape).toEqual(xs);
       expect(relErr(gW.dataSync(), ref.dW)).toBeLessThan(1e-5);
-      if (xs[3] === 1 && ws[3]! >= 4) {
+      if ((xs[3] === 1 && ws[3]! >= 4) || (xs[3]! % 4 === 0 && ws[3]! % 8 === 0)) {
         const sW = conv2dFilterGrad(x, dy, ws[0]!, ws[1]!, pad, 'simd');
         expect(sW.shape).toEqual(ws);
         expect(relErr(sW.dataSync(), ref.dW)).toBeLessThan(1e-5);

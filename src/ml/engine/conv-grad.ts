@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { onCpuMemoryBackend, readInPlace } from './cpu-memory';
 import { gradientSwitch, type GradConfig } from './gradient-switch';
-import { convFilterGradSimd, simdKernelsAvailable } from './simd/simd-kernels';
+import { convFilterGradSimd, simdKernelsAvailable, tiledFilterGrad } from './simd/simd-kernels';
 
 type Conv2DAttrs = {
   strides: number | [number, number];
@@ -47,14 +47,17 @@ const explicit = (t: number, b: number, l: number, r: number): tf.backend_util.E
 ];
 
 /**
- * True where the SIMD filter gradient (simd-kernels.ts) is the faster one: a conv on one input
- * channel (the first layer on grey images) with 4 or more filters, on a backend whose tensors
- * live in CPU memory. There XNNPACK runs the forward-conv formulation at a tenth of its usual
- * speed (its filter is the whole output gradient, repacked on every call); with several input
- * channels XNNPACK is as fast or faster (npm run bench:engine, A/B in one process).
+ * True where a SIMD filter gradient (simd-kernels.ts) is the faster one, on a backend whose
+ * tensors live in CPU memory: a conv on one input channel (the first layer on grey images) with
+ * 4 or more filters, or channel counts that tile by 4 x 8. XNNPACK runs the forward-conv
+ * formulation slowly here (its filter, the whole output gradient, is repacked on every call:
+ * cnn-s conv1 at a tenth of its usual speed; vgg-s conv2 18.5 -> 6.5 ms with the tiled kernel).
+ * Other channel counts (lenet5's conv2 on 6 channels) keep the convolution.
  */
 function simdPays(x: tf.Tensor4D, co: number): boolean {
-  return x.shape[3] === 1 && co >= 4 && onCpuMemoryBackend() && simdKernelsAvailable();
+  const ci = x.shape[3];
+  const shapeFits = (ci === 1 && co >= 4) || tiledFilterGrad(ci, co);
+  return shapeFits && onCpuMemoryBackend() && simdKernelsAvailable();
 }
 
 /**

@@ -1,6 +1,7 @@
 ;; SALscape's own WebAssembly SIMD kernels (see simd-kernels.ts for why and how they are used).
 ;; Built into kernels-wasm.ts by `npm run build:wasm`; a unit test checks the two agree.
-;; All pointers are byte offsets into this module's memory, 16-byte aligned.
+;; All pointers are byte offsets into this module's memory; buffers start 16-byte aligned
+;; (channel offsets inside them may not be: WebAssembly allows unaligned access).
 (module
   (memory (export "memory") 1)
 
@@ -239,4 +240,112 @@
         (br_if $la (i32.lt_u (local.get $a) (local.get $kh))))
       (local.set $g (i32.add (local.get $g) (i32.const 4)))
       (br_if $lg (i32.lt_s (local.get $g) (local.get $co)))))
+  ;; The same filter gradient for convs on several input channels (ci a multiple of 4, co a
+  ;; multiple of 8), register-blocked: a tile of 4 input x 8 output channels keeps its 32 sums
+  ;; in 8 registers along one image row, then adds them to `out` (which must be zeroed). Row by
+  ;; row, the rows of x and dy in use stay in the L1 cache for every tile and kernel offset;
+  ;; x and dy are read in their own layouts (no im2col, no transposes, no repacking).
+  (func (export "convFilterGradTiled")
+    (param $x i32) (param $dy i32) (param $out i32)
+    (param $n i32) (param $hp i32) (param $wp i32) (param $ci i32)
+    (param $ho i32) (param $wo i32) (param $co i32) (param $kh i32) (param $kw i32)
+    (local $a i32) (local $b i32) (local $c i32) (local $o i32) (local $bn i32) (local $i i32)
+    (local $j i32) (local $xp i32) (local $dp i32) (local $xs i32) (local $ds i32) (local $op i32)
+    (local $xrow i32) (local $drow i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local $d0 v128) (local $d1 v128) (local $s v128)
+    (local.set $xs (i32.shl (local.get $ci) (i32.const 2)))
+    (local.set $ds (i32.shl (local.get $co) (i32.const 2)))
+    (local.set $bn (i32.const 0))
+    (loop $ln
+      (local.set $i (i32.const 0))
+      (loop $li
+        ;; dy[bn, i, 0, 0]
+        (local.set $drow
+          (i32.add (local.get $dy)
+            (i32.mul
+              (i32.mul (i32.add (i32.mul (local.get $bn) (local.get $ho)) (local.get $i)) (local.get $wo))
+              (local.get $ds))))
+        (local.set $a (i32.const 0))
+        (loop $la
+          (local.set $b (i32.const 0))
+          (loop $lb
+            ;; x[bn, i + a, b, 0]
+            (local.set $xrow
+              (i32.add (local.get $x)
+                (i32.mul
+                  (i32.add
+                    (i32.mul
+                      (i32.add (i32.mul (local.get $bn) (local.get $hp)) (i32.add (local.get $i) (local.get $a)))
+                      (local.get $wp))
+                    (local.get $b))
+                  (local.get $xs))))
+            (local.set $c (i32.const 0))
+            (loop $lc
+              (local.set $o (i32.const 0))
+              (loop $lo
+                ;; out[a, b, c, o]
+                (local.set $op
+                  (i32.add (local.get $out)
+                    (i32.shl
+                      (i32.add
+                        (i32.mul
+                          (i32.add
+                            (i32.mul (i32.add (i32.mul (local.get $a) (local.get $kw)) (local.get $b))
+                                     (local.get $ci))
+                            (local.get $c))
+                          (local.get $co))
+                        (local.get $o))
+                      (i32.const 2))))
+                (local.set $a0 (v128.load (i32.add (local.get $op) (i32.mul (i32.const 0) (local.get $ds)))))
+                (local.set $a1 (v128.load offset=16 (i32.add (local.get $op) (i32.mul (i32.const 0) (local.get $ds)))))
+                (local.set $a2 (v128.load (i32.add (local.get $op) (i32.mul (i32.const 1) (local.get $ds)))))
+                (local.set $a3 (v128.load offset=16 (i32.add (local.get $op) (i32.mul (i32.const 1) (local.get $ds)))))
+                (local.set $a4 (v128.load (i32.add (local.get $op) (i32.mul (i32.const 2) (local.get $ds)))))
+                (local.set $a5 (v128.load offset=16 (i32.add (local.get $op) (i32.mul (i32.const 2) (local.get $ds)))))
+                (local.set $a6 (v128.load (i32.add (local.get $op) (i32.mul (i32.const 3) (local.get $ds)))))
+                (local.set $a7 (v128.load offset=16 (i32.add (local.get $op) (i32.mul (i32.const 3) (local.get $ds)))))
+                (local.set $xp (i32.add (local.get $xrow) (i32.shl (local.get $c) (i32.const 2))))
+                (local.set $dp (i32.add (local.get $drow) (i32.shl (local.get $o) (i32.const 2))))
+                (local.set $j (local.get $wo))
+                (loop $lj
+                  (local.set $d0 (v128.load (local.get $dp)))
+                  (local.set $d1 (v128.load offset=16 (local.get $dp)))
+                    (local.set $s (v128.load32_splat (local.get $xp)))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $s) (local.get $d0))))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $s) (local.get $d1))))
+                    (local.set $s (v128.load32_splat offset=4 (local.get $xp)))
+                    (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $s) (local.get $d0))))
+                    (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $s) (local.get $d1))))
+                    (local.set $s (v128.load32_splat offset=8 (local.get $xp)))
+                    (local.set $a4 (f32x4.add (local.get $a4) (f32x4.mul (local.get $s) (local.get $d0))))
+                    (local.set $a5 (f32x4.add (local.get $a5) (f32x4.mul (local.get $s) (local.get $d1))))
+                    (local.set $s (v128.load32_splat offset=12 (local.get $xp)))
+                    (local.set $a6 (f32x4.add (local.get $a6) (f32x4.mul (local.get $s) (local.get $d0))))
+                    (local.set $a7 (f32x4.add (local.get $a7) (f32x4.mul (local.get $s) (local.get $d1))))
+                  (local.set $xp (i32.add (local.get $xp) (local.get $xs)))
+                  (local.set $dp (i32.add (local.get $dp) (local.get $ds)))
+                  (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+                  (br_if $lj (local.get $j)))
+                (v128.store (i32.add (local.get $op) (i32.mul (i32.const 0) (local.get $ds))) (local.get $a0))
+                (v128.store offset=16 (i32.add (local.get $op) (i32.mul (i32.const 0) (local.get $ds))) (local.get $a1))
+                (v128.store (i32.add (local.get $op) (i32.mul (i32.const 1) (local.get $ds))) (local.get $a2))
+                (v128.store offset=16 (i32.add (local.get $op) (i32.mul (i32.const 1) (local.get $ds))) (local.get $a3))
+                (v128.store (i32.add (local.get $op) (i32.mul (i32.const 2) (local.get $ds))) (local.get $a4))
+                (v128.store offset=16 (i32.add (local.get $op) (i32.mul (i32.const 2) (local.get $ds))) (local.get $a5))
+                (v128.store (i32.add (local.get $op) (i32.mul (i32.const 3) (local.get $ds))) (local.get $a6))
+                (v128.store offset=16 (i32.add (local.get $op) (i32.mul (i32.const 3) (local.get $ds))) (local.get $a7))
+                (local.set $o (i32.add (local.get $o) (i32.const 8)))
+                (br_if $lo (i32.lt_u (local.get $o) (local.get $co))))
+              (local.set $c (i32.add (local.get $c) (i32.const 4)))
+              (br_if $lc (i32.lt_u (local.get $c) (local.get $ci))))
+            (local.set $b (i32.add (local.get $b) (i32.const 1)))
+            (br_if $lb (i32.lt_u (local.get $b) (local.get $kw))))
+          (local.set $a (i32.add (local.get $a) (i32.const 1)))
+          (br_if $la (i32.lt_u (local.get $a) (local.get $kh))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $li (i32.lt_u (local.get $i) (local.get $ho))))
+      (local.set $bn (i32.add (local.get $bn) (i32.const 1)))
+      (br_if $ln (i32.lt_u (local.get $bn) (local.get $n)))))
 )

@@ -1,18 +1,37 @@
 /**
- * Two hand-written WebAssembly SIMD kernels (kernels.wat) for work that TF.js's WASM backend
- * has no single kernel for and that plain JavaScript does slowly (V8 does not vectorise, and
- * the max comparisons are unpredictable branches):
+ * Hand-written WebAssembly SIMD kernels (kernels.wat) for work that TF.js's WASM backend has
+ * no single kernel for, or runs slowly, and that plain JavaScript does slowly too (V8 does not
+ * vectorise, and the max comparisons are unpredictable branches):
  * - `combineMax`: a grid point's first layer from its three precomputed parts, z0 + a z1 +
  *   b z2, max-pooled and ReLU'd in one pass. TF.js needs a [1, 3] x [3, M] matMul (~3.4 ns
  *   per value on lenet5, XNNPACK's worst shape) and a MaxPool kernel after it; JavaScript took
  *   ~5 ns per value.
  * - `maxPool2Grad`: the exact 2x2 max-pool gradient (first maximum wins, as on TF.js's cpu
  *   backend), four channels per instruction with compare masks instead of branches.
+ * - `convFilterGrad` / `convFilterGradTiled`: a conv's filter gradient straight from x and dy
+ *   (one input channel; or 4 x 8 channel tiles, register-blocked). XNNPACK gets it as a conv
+ *   whose filter is the whole output gradient, repacked on every call (see conv-grad.ts).
  * Each `SimdArena` is one instance with its own memory; the TF.js heap is not shared, so data
  * is copied in and out (cheap next to the work: measured in npm run bench:engine).
  * Pure code (no tfjs, no DOM): tested in Node against plain-loop references.
  */
 import { KERNELS_WASM_BASE64 } from './kernels-wasm';
+
+/** Pointers x, dy, out; x [n, hp, wp, ci] (padded), dy [n, ho, wo, co], kernel kh x kw. */
+type FilterGradKernel = (
+  x: number,
+  dy: number,
+  out: number,
+  n: number,
+  hp: number,
+  wp: number,
+  ci: number,
+  ho: number,
+  wo: number,
+  co: number,
+  kh: number,
+  kw: number,
+) => void;
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -34,20 +53,8 @@ interface KernelExports {
     w: number,
     c: number,
   ): void;
-  convFilterGrad(
-    x: number,
-    dy: number,
-    out: number,
-    n: number,
-    hp: number,
-    wp: number,
-    ci: number,
-    ho: number,
-    wo: number,
-    co: number,
-    kh: number,
-    kw: number,
-  ): void;
+  convFilterGrad: FilterGradKernel;
+  convFilterGradTiled: FilterGradKernel;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -194,9 +201,16 @@ export function maxPool2GradSimd(
   return arena.f32(outAt, size);
 }
 
+/** True when `convFilterGradSimd` takes the register-blocked kernel (4 x 8 channel tiles). */
+export function tiledFilterGrad(ci: number, co: number): boolean {
+  return ci % 4 === 0 && co % 8 === 0;
+}
+
 /**
  * dL/dW [kh, kw, ci, co] of a stride-1 conv y = conv(x, W) with x [n, h, w, ci] padded by
  * `pad` [top, bottom, left, right], given dy [n, ho, wo, co]; needs co >= 4. A new array.
+ * Channel counts that tile (`tiledFilterGrad`) run the register-blocked kernel, the rest one
+ * input channel and four output channels at a time.
  */
 export function convFilterGradSimd(
   x: Float32Array,
@@ -231,6 +245,9 @@ export function convFilterGradSimd(
       }
   }
   arena.f32(dyAt, dy.length).set(dy);
-  arena.k.convFilterGrad(xAt, dyAt, outAt, n, hp, wp, ci, ho, wo, co, kh, kw);
+  const tiled = tiledFilterGrad(ci, co);
+  if (tiled) arena.f32(outAt, size).fill(0);
+  const kernel = tiled ? arena.k.convFilterGradTiled : arena.k.convFilterGrad;
+  kernel(xAt, dyAt, outAt, n, hp, wp, ci, ho, wo, co, kh, kw);
   return arena.f32(outAt, size).slice();
 }
