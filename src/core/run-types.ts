@@ -14,13 +14,17 @@ export interface EpochMetrics {
 }
 
 /** A progress report inside an epoch (running means over the epoch so far). */
-export interface StepProgress {
+export interface EpochProgress {
   epoch: number;
   step: number;
   steps: number;
   loss: number;
-  acc: number;
   examplesPerSec: number;
+}
+
+/** A classifier's progress report: with the running training accuracy. */
+export interface StepProgress extends EpochProgress {
+  acc: number;
 }
 
 /** TF.js backends, in the order the app prefers them when each runs on real hardware. */

@@ -13,6 +13,7 @@ import {
   type RunStatus,
   type SalSeries,
 } from './run-state';
+import { isActiveJob, reduceJobLifecycle } from './worker-job';
 
 export * from './run-state';
 
@@ -165,17 +166,13 @@ export function applyRunMessage(
 }
 
 /** True while a drill-down may still receive messages. */
-export const isActiveFilter = (f: FilterSalState): boolean =>
-  f.status === 'queued' || f.status === 'running';
+export const isActiveFilter: (f: FilterSalState) => boolean = isActiveJob;
 
 /** Applies one message of a drill-down job; the same object when nothing changes. */
 export function reduceFilter(f: FilterSalState, msg: RunMessage): FilterSalState {
-  if (msg.runId !== f.jobId || !isActiveFilter(f)) return f;
+  const common = reduceJobLifecycle(f, msg, 'waiting for the runs before it');
+  if (common) return common;
   switch (msg.type) {
-    case 'status':
-      return msg.stage === 'queued'
-        ? { ...f, status: 'queued', detail: 'waiting for the runs before it', fraction: 0 }
-        : { ...f, status: 'running', detail: msg.detail, fraction: msg.fraction };
     case 'filter-sal':
       return {
         ...f,
@@ -190,10 +187,6 @@ export function reduceFilter(f: FilterSalState, msg: RunMessage): FilterSalState
       return f.filters
         ? { ...f, status: 'done', detail: 'finished', fraction: 1 }
         : { ...f, status: 'failed', error: 'the worker finished without sending filter values' };
-    case 'cancelled':
-      return { ...f, status: 'cancelled', detail: 'cancelled' };
-    case 'error':
-      return { ...f, status: 'failed', detail: 'failed', error: msg.message };
     default:
       return f;
   }

@@ -8,6 +8,7 @@ import type { FilterSal, SalSettings } from '../core/sal-types';
 import type { TrainConfig } from '../core/train-config';
 import type { FromWorker, SampleImages } from '../workers/protocol';
 import { runColor } from './palette';
+import type { WorkerJob } from './worker-job';
 
 /** The visible life cycle of a run. */
 export type RunStatus =
@@ -53,20 +54,14 @@ export interface SalSeries {
 }
 
 /** One per-filter SAL drill-down of a layer at an epoch. */
-export interface FilterSalState {
-  /** The worker job's id. */
-  jobId: string;
+export interface FilterSalState extends WorkerJob {
   layer: string;
   epoch: number;
-  status: 'queued' | 'running' | 'done' | 'cancelled' | 'failed';
-  detail: string;
-  fraction: number;
   /** Per-filter values once the worker has sent them. */
   filters: FilterSal[] | null;
   l0: number | null;
   settings: SalSettings;
   seconds: number | null;
-  error: string | null;
 }
 
 /** Key of a drill-down in `RunState.filters`. */

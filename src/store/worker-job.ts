@@ -20,13 +20,18 @@ export const isActiveJob = (j: WorkerJob): boolean =>
 /**
  * Applies a status, cancelled or error message to an active job of that id; null for any other
  * message (results and 'done' are the job kind's own), the job itself when it is not addressed.
+ * `waiting` is the detail shown while the job is queued.
  */
-export function reduceJobLifecycle<J extends WorkerJob>(j: J, msg: RunMessage): J | null {
+export function reduceJobLifecycle<J extends WorkerJob>(
+  j: J,
+  msg: RunMessage,
+  waiting = 'waiting for the jobs before it',
+): J | null {
   if (msg.runId !== j.jobId || !isActiveJob(j)) return j;
   switch (msg.type) {
     case 'status':
       return msg.stage === 'queued'
-        ? { ...j, status: 'queued', detail: 'waiting for the jobs before it', fraction: 0 }
+        ? { ...j, status: 'queued', detail: waiting, fraction: 0 }
         : { ...j, status: 'running', detail: msg.detail, fraction: msg.fraction };
     case 'cancelled':
       return { ...j, status: 'cancelled', detail: 'cancelled' };

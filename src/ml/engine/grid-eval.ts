@@ -212,19 +212,26 @@ export function createGridEvaluator(
   // four of c + a*d1 + b*d2. Kernels: [1, 3] x [3, size] matMul. Biases: [size, 3] times
   // [1, 3] summed over the last axis, because WASM's fused kernels check a bias against the
   // shape its buffer was made with, and a matMul makes [1, 1, size].
+  // With 'parts' or 'simd' the first weight layer (weights 0 and 1) runs from its precomputed
+  // parts, so its weights at (a, b) are never built: the centre stands in, unread by forward().
+  const fromParts = mode === 'parts' || mode === 'simd';
   const stacked = c.map((t, i) =>
-    tf.keep(
-      tf.tidy(() => {
-        const s = tf.stack([t, d1[i]!, d2[i]!], t.rank === 1 ? 1 : 0);
-        return t.rank === 1 ? s : tf.reshape(s, [3, t.size]);
-      }),
-    ),
+    fromParts && i < 2
+      ? null
+      : tf.keep(
+          tf.tidy(() => {
+            const s = tf.stack([t, d1[i]!, d2[i]!], t.rank === 1 ? 1 : 0);
+            return t.rank === 1 ? s : tf.reshape(s, [3, t.size]);
+          }),
+        ),
   );
   const weightsAt = (coef: tf.Tensor2D): tf.Tensor[] =>
     stacked.map((s, i) =>
-      c[i]!.rank === 1
-        ? tf.sum(tf.mul(s, coef), 1)
-        : tf.reshape(tf.matMul(coef, s as tf.Tensor2D), c[i]!.shape),
+      s === null
+        ? c[i]!
+        : c[i]!.rank === 1
+          ? tf.sum(tf.mul(s, coef), 1)
+          : tf.reshape(tf.matMul(coef, s as tf.Tensor2D), c[i]!.shape),
     );
 
   /** Logits [n, K] of all images at (a, b). */
@@ -298,7 +305,7 @@ export function createGridEvaluator(
       return { loss, acc };
     },
     dispose() {
-      tf.dispose([...c, ...d1, ...d2, ...stacked, labels]);
+      tf.dispose([...c, ...d1, ...d2, ...stacked.filter((t) => t !== null), labels]);
       for (const ch of chunks)
         tf.dispose([
           ch.x,

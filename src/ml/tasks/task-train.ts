@@ -9,6 +9,7 @@ import type { HeadTask } from '../../core/tasks';
 import type { WeightSnapshot } from '../../core/weights';
 import { snapshotToTensors, tensorsToSnapshot } from '../models/params';
 import { CancelledError, checkDiverged, EpochPacer } from '../train/train-loop';
+import type { EpochProgress } from '../../core/run-types';
 import { Sgd, type SgdSettings } from '../train/sgd';
 import {
   gatherBatch,
@@ -39,13 +40,7 @@ export interface TaskEpochMetrics {
 }
 
 /** A progress report inside an epoch. */
-export interface TaskStepProgress {
-  epoch: number;
-  step: number;
-  steps: number;
-  loss: number;
-  examplesPerSec: number;
-}
+export type TaskStepProgress = EpochProgress;
 
 export interface TaskTrainOptions extends SgdSettings {
   model: TaskModel;
@@ -121,11 +116,9 @@ export async function trainTask(o: TaskTrainOptions): Promise<TaskTrainResult> {
   };
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      const pace = new EpochPacer(progressMs);
+      const pace = new EpochPacer(progressMs, epoch, steps);
       const perm = new Rng(deriveSeed(o.seed, `shuffle/${epoch}`)).permutation(n);
       const sums = new Float64Array(2 * heads.length);
-      let lossSum = 0;
-      let seen = 0;
       for (let step = 0; step < steps; step++) {
         if (o.shouldStop?.()) throw new CancelledError();
         const idx = perm.subarray(step * o.batchSize, Math.min(n, (step + 1) * o.batchSize));
@@ -152,41 +145,27 @@ export async function trainTask(o: TaskTrainOptions): Promise<TaskTrainResult> {
         const l = v[0] ?? NaN;
         checkDiverged(l, grads, epoch, step + 1, o.lr);
         weights = sgd.step(weights, grads);
-        lossSum += l * size;
         for (let i = 0; i < sums.length; i++)
           sums[i]! += (v[i + 1] ?? NaN) * (i % 2 === 0 ? size : 1);
-        seen += size;
-        const report = o.onProgress;
-        await pace.step(
-          step === steps - 1,
-          report &&
-            ((sec) =>
-              report({
-                epoch,
-                step: step + 1,
-                steps,
-                loss: lossSum / seen,
-                examplesPerSec: seen / sec,
-              })),
-        );
+        await pace.step(step, l, size, o.onProgress);
       }
       const trainSeconds = pace.seconds();
       const test = await evaluateTask(m, weights, o.test);
       const trainLossByHead: PerHead = {};
       const trainScore: PerHead = {};
       heads.forEach((h, i) => {
-        trainLossByHead[h] = sums[2 * i]! / seen;
-        trainScore[h] = sums[2 * i + 1]! / seen;
+        trainLossByHead[h] = sums[2 * i]! / pace.seen;
+        trainScore[h] = sums[2 * i + 1]! / pace.seen;
       });
       const metrics: TaskEpochMetrics = {
         epoch,
-        trainLoss: lossSum / seen,
+        trainLoss: pace.meanLoss(),
         trainLossByHead,
         trainScore,
         testLoss: test.loss,
         testScore: test.score,
         seconds: pace.seconds(),
-        examplesPerSec: seen / trainSeconds,
+        examplesPerSec: pace.seen / trainSeconds,
       };
       const ckpt = await tensorsToSnapshot(m.names, weights);
       result.metrics.push(metrics);

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, deriveSeed } from '../../core/rng';
 import type { WeightSnapshot } from '../../core/weights';
-import type { EpochMetrics, StepProgress } from '../../core/run-types';
+import type { EpochMetrics, EpochProgress, StepProgress } from '../../core/run-types';
 import { forward, crossEntropy, correctCount } from '../models/forward';
 import { snapshotToTensors, tensorsToSnapshot } from '../models/params';
 import type { ModelSpec } from '../models/zoo';
@@ -111,27 +111,56 @@ const now = () => (typeof performance !== 'undefined' ? performance.now() : Date
 const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
 
 /**
- * Paces one epoch's batch loop: progress at most every `progressMs` ms and after the last
- * step, and a yield to the event loop every 40 ms so a cancel or a new command gets through.
+ * Paces one epoch's batch loop and keeps its running loss: progress at most every `progressMs`
+ * ms and after the last step, and a yield to the event loop every 40 ms so a cancel or a new
+ * command gets through.
  */
 export class EpochPacer {
   private readonly t0 = now();
   private lastReport = this.t0;
   private lastYield = this.t0;
+  private lossSum = 0;
+  /** Examples seen so far this epoch. */
+  seen = 0;
 
-  constructor(private readonly progressMs: number) {}
+  constructor(
+    private readonly progressMs: number,
+    private readonly epoch: number,
+    private readonly steps: number,
+  ) {}
 
   /** Seconds since the epoch began. */
   seconds(): number {
     return (now() - this.t0) / 1000;
   }
 
-  /** After a step: calls `report` with the seconds since the epoch began when one is due. */
-  async step(last: boolean, report?: (seconds: number) => void): Promise<void> {
+  /** Mean training loss over the epoch so far. */
+  meanLoss(): number {
+    return this.lossSum / this.seen;
+  }
+
+  /**
+   * After step `step` (0-based) whose mean loss over `size` examples was `loss`: calls `report`
+   * with the running figures when one is due.
+   */
+  async step(
+    step: number,
+    loss: number,
+    size: number,
+    report?: (p: EpochProgress) => void,
+  ): Promise<void> {
+    this.lossSum += loss * size;
+    this.seen += size;
     const t = now();
-    if (report && (t - this.lastReport >= this.progressMs || last)) {
+    if (report && (t - this.lastReport >= this.progressMs || step === this.steps - 1)) {
       this.lastReport = t;
-      report((t - this.t0) / 1000);
+      report({
+        epoch: this.epoch,
+        step: step + 1,
+        steps: this.steps,
+        loss: this.meanLoss(),
+        examplesPerSec: this.seen / ((t - this.t0) / 1000),
+      });
     }
     if (t - this.lastYield > 40) {
       this.lastYield = t;
@@ -154,11 +183,9 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
   };
   try {
     for (let epoch = 1; epoch <= o.epochs; epoch++) {
-      const pace = new EpochPacer(progressMs);
+      const pace = new EpochPacer(progressMs, epoch, steps);
       const perm = new Rng(deriveSeed(o.seed, `shuffle/${epoch}`)).permutation(n);
-      let lossSum = 0;
       let correct = 0;
-      let seen = 0;
       for (let step = 0; step < steps; step++) {
         if (o.shouldStop?.()) throw new CancelledError();
         const idx = perm.subarray(step * o.batchSize, Math.min(n, (step + 1) * o.batchSize));
@@ -187,34 +214,25 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         stats.dispose();
         checkDiverged(l, grads, epoch, step + 1, o.lr);
         weights = sgd.step(weights, grads);
-        lossSum += l * size;
         correct += c;
-        seen += size;
         const report = o.onProgress;
         await pace.step(
-          step === steps - 1,
-          report &&
-            ((sec) =>
-              report({
-                epoch,
-                step: step + 1,
-                steps,
-                loss: lossSum / seen,
-                acc: correct / seen,
-                examplesPerSec: seen / sec,
-              })),
+          step,
+          l,
+          size,
+          report && ((p) => report({ ...p, acc: correct / pace.seen })),
         );
       }
       const trainSeconds = pace.seconds();
       const test = await evaluate(o.spec, weights, o.test.x, o.test.y);
       const m: EpochMetrics = {
         epoch,
-        trainLoss: lossSum / seen,
-        trainAcc: correct / seen,
+        trainLoss: pace.meanLoss(),
+        trainAcc: correct / pace.seen,
         testLoss: test.loss,
         testAcc: test.acc,
         seconds: pace.seconds(),
-        examplesPerSec: seen / trainSeconds,
+        examplesPerSec: pace.seen / trainSeconds,
       };
       const ckpt = await tensorsToSnapshot(names, weights);
       result.metrics.push(m);
