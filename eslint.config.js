@@ -77,6 +77,39 @@ export default tseslint.config(
     },
   },
   {
+    // Benchmarks measure the app's own code (tfjs and ml/ welcome) but never draw its UI. The
+    // shared measurement runs in Node and in a browser worker alike, so it touches no page.
+    files: ['bench/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [...frameworks, '**/components/**', '**/scene/**'] },
+      ],
+    },
+  },
+  {
+    files: ['bench/measure/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...frameworks,
+            '**/components/**',
+            '**/scene/**',
+            '**/store/**',
+            '**/workers/**',
+            '**/bench/node/**',
+            '**/bench/browser/**',
+            '../node/**',
+            '../browser/**',
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'localStorage'],
+    },
+  },
+  {
     files: ['src/components/**/*.{ts,tsx}', 'src/*.tsx'],
     plugins: { 'react-hooks': reactHooks },
     rules: {
