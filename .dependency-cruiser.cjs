@@ -35,6 +35,26 @@ const packageRule = (name, comment, from, packages) =>
 
 module.exports = {
   forbidden: [
+    // bench/: benchmarks measure the app's own code (tfjs and ml/ welcome) but never draw its UI;
+    // the shared measurement runs in Node and in a browser worker alike, so it is a library of
+    // both sides, not a page.
+    {
+      name: 'bench-no-views',
+      comment: 'bench/ measures the engine; it imports no views, scene or UI framework.',
+      severity: 'error',
+      from: { path: '^bench/' },
+      to: { path: ['^src/(components|scene)/', inNodeModules(FRAMEWORKS)] },
+    },
+    {
+      name: 'bench-measure-is-shared',
+      comment:
+        'bench/measure/ is used by the Node drivers and the browser pages: it imports neither ' +
+        'side, nor the state or the worker.',
+      severity: 'error',
+      from: { path: '^bench/measure/' },
+      to: { path: '^(bench/(node|browser)|src/(store|app|workers))/' },
+    },
+
     {
       name: 'no-circular',
       comment:

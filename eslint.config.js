@@ -46,7 +46,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/ml/**/*.ts'],
+    files: ['src/ml/**/*.ts', 'bench/measure/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', 'window', 'document', 'localStorage'],
     },

@@ -7,8 +7,9 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 6000,
-    // bench.html is the browser half of `npm run bench:engine`; it ships nothing to the app.
-    rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+    // bench/browser/bench.html is the browser half of `npm run bench:engine` and
+    // `bench:landscape` (served at bench/browser/bench.html); it ships nothing to the app.
+    rollupOptions: { input: { main: 'index.html', bench: 'bench/browser/bench.html' } },
   },
   preview: { port: 5173 },
   test: {

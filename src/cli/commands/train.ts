@@ -178,7 +178,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const out = path.resolve(values.out);
   await checkOutDir(out, task === 'digits' ? 'run.json' : 'task-run.json');
   if (task !== 'digits') {
-    const { trainTaskRun } = await import('../train-run');
+    const { trainTaskRun } = await import('../task-train-run');
     const s = await trainTaskRun({
       task,
       config,

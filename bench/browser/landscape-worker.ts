@@ -1,9 +1,9 @@
 /// <reference lib="webworker" />
 /** Runs the landscape benchmark (landscape-measure.ts) on one backend in a fresh worker. */
-import { selectSubset } from '../core/dataset';
-import { loadDatasetFetch } from '../ml/data/load-fetch';
+import { selectSubset } from '../../src/core/dataset';
+import { loadDatasetFetch } from '../../src/ml/data/load-fetch';
 import { startBackend } from './backend-start';
-import { measureLandscape, type LandscapeFigures } from './landscape-measure';
+import { measureLandscape, type LandscapeFigures } from '../measure/landscape-measure';
 
 declare const self: DedicatedWorkerGlobalScope;
 

@@ -4,14 +4,14 @@
  * Inputs are seeded noise images: throughput does not depend on pixel values.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng } from '../../core/rng';
-import type { WeightSnapshot } from '../../core/weights';
-import { crossEntropy, forward } from '../models/forward';
-import { initSnapshot, snapshotToTensors } from '../models/params';
-import { buildSpec, type ModelId } from '../models/zoo';
-import { Sgd } from '../train/sgd';
-import { evaluate } from '../train/evaluate';
-import { createGridEvaluator } from './grid-eval';
+import { Rng } from '../../src/core/rng';
+import type { WeightSnapshot } from '../../src/core/weights';
+import { crossEntropy, forward } from '../../src/ml/models/forward';
+import { initSnapshot, snapshotToTensors } from '../../src/ml/models/params';
+import { buildSpec, type ModelId } from '../../src/ml/models/zoo';
+import { Sgd } from '../../src/ml/train/sgd';
+import { evaluate } from '../../src/ml/train/evaluate';
+import { createGridEvaluator } from '../../src/ml/engine/grid-eval';
 
 /**
  * One benchmark row. Rates are examples (images) per second of wall time; the `Cpu` rates are

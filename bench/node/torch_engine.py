@@ -1,7 +1,7 @@
 """PyTorch CPU yardstick for `npm run bench:engine` (never a dependency of the app).
 
 Same models (cnn-s, lenet5), same batch (64), same grid-point work (256 images per point, the
-weights set to centre + a*d1 + b*d2 before each point) as src/ml/engine/bench-core.ts.
+weights set to centre + a*d1 + b*d2 before each point) as bench/measure/engine-measure.ts.
 Prints one JSON object on stdout. Rates per second of wall time, and (`...PerCpuSec`) per
 second of this process's CPU time, which stays comparable on a shared machine. An optional third
 argument sets torch's thread count (default: torch's own choice).

@@ -8,10 +8,10 @@ src/ml/models/zoo.ts, PyTorch default init, SGD lr 0.05 momentum 0.9 wd 5e-4 bat
 Per epoch it prints test accuracy (clean test set) and training accuracy on the poisoned set
 (eval pass after the epoch), so a working shortcut (train ~1.0) is told from a breakdown (~0.1).
 
-  /usr/bin/python3 scripts/bench/torch_em.py SUBSET_DIR [options]
+  /usr/bin/python3 bench/node/torch_em.py SUBSET_DIR [options]
 
 SUBSET_DIR holds train-/test-images-idx3-ubyte and -labels-idx1-ubyte, written by
-scripts/bench/em-export-subset.ts (the app's own 2,000 / 1,000 stratified subsets).
+bench/node/em-export-subset.ts (the app's own 2,000 / 1,000 stratified subsets).
   --poisons clean,em-class:0.1,em-class:0.2,em:0.3   what to make and train on
   --idx NAME=DIR      also train on a poisoned training set saved by `salscape poison --out DIR`
   --models cnn-s,vgg-s   --epochs 6   --seeds 1   --lr 0.05   --cw sum|huang

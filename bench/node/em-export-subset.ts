@@ -1,8 +1,8 @@
 /**
  * Writes the training and test subsets the app selects (TRAIN_DEFAULTS, a seed) as IDX files,
- * so the PyTorch yardstick (scripts/bench/torch_em.py) trains on exactly the app's images.
+ * so the PyTorch yardstick (bench/node/torch_em.py) trains on exactly the app's images.
  *
- *   npx tsx scripts/bench/em-export-subset.ts OUT_DIR [dataset=mnist] [seed=1]
+ *   npx tsx bench/node/em-export-subset.ts OUT_DIR [dataset=mnist] [seed=1]
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -3,8 +3,9 @@
  * coarse to fine through the grid evaluator) against the naive way (weights rebuilt in JS per
  * point, tensors made, full forward), both measured in this run on the same points, for cnn-s on
  * the first 1,000 MNIST test images, on each TF.js backend in Node and in headless Chromium (the
- * bench page, bench.html?mode=landscape, one worker per backend). The naive way is timed on an
- * evenly spread subset of the grid's points and its loss compared with the surface's there.
+ * bench page, bench/browser/bench.html?mode=landscape, one worker per backend). The naive way
+ * is timed on an evenly spread subset of the grid's points and its loss compared with the
+ * surface's there.
  * Slow backends (cpu, webgl, webgpu) get smaller grids by default; rates are per point, so they
  * compare across grid sizes. Writes bench-results/landscape.json.
  *
@@ -20,8 +21,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatFlags, parseFlags, UsageError, type FlagTable } from '../../src/cli/args';
 import { markdownTable } from '../../src/cli/table';
-import { measureLandscape, type LandscapeFigures } from '../../src/bench/landscape-measure';
-import { ROW_PREFIX, type Done } from '../../src/bench/landscape-page';
+import { measureLandscape, type LandscapeFigures } from '../measure/landscape-measure';
+import { ROW_PREFIX, type Done } from '../browser/landscape-page';
 import { selectBackendNode } from '../../src/ml/engine/backend';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
 import { firstImages } from '../../src/ml/experiment/run-experiment';
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
           naive: browserBackends.map(naiveOf).join(','),
           images: String(nImages),
         });
-        await page.goto(`${url}bench.html?${q}`);
+        await page.goto(`${url}bench/browser/bench.html?${q}`);
         try {
           await page.waitForFunction(() => window.benchDone === true, null, {
             timeout: browserMinutes * 60_000,

@@ -3,13 +3,13 @@
  * Starts one TF.js backend inside a bench worker (fresh worker per backend, so backends never
  * mix) and describes it: the GPU adapter or renderer, or the WASM build in use.
  */
-import '../ml/engine/tf-setup';
+import '../../src/ml/engine/tf-setup';
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { probeEnvironment } from '../ml/engine/backend';
+import { probeEnvironment } from '../../src/ml/engine/backend';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,

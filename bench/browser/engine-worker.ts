@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /** Runs one engine benchmark on one backend (fresh worker, so backends never mix). */
-import { benchEngine, type EngineFigures } from '../ml/engine/bench-core';
-import type { ModelId } from '../ml/models/zoo';
+import { benchEngine, type EngineFigures } from '../measure/engine-measure';
+import type { ModelId } from '../../src/ml/models/zoo';
 import { startBackend } from './backend-start';
 
 declare const self: DedicatedWorkerGlobalScope;

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { formatFlags, parseFlags, UsageError, type FlagTable } from '../../src/cli/args';
 import { selectBackendNode } from '../../src/ml/engine/backend';
-import { benchEngine, type EngineFigures } from '../../src/ml/engine/bench-core';
+import { benchEngine, type EngineFigures } from '../measure/engine-measure';
 import { launch, ROOT, startPreview } from '../../tests/browser/harness';
 import { intFlag, list } from './flags';
 
@@ -104,7 +104,7 @@ if (browserBackends.length > 0)
     try {
       const page = await browser.newPage();
       await page.goto(
-        `${url}bench.html?backends=${browserBackends.join(',')}&models=${models.join(',')}`,
+        `${url}bench/browser/bench.html?backends=${browserBackends.join(',')}&models=${models.join(',')}`,
       );
       await page.waitForFunction(() => window.benchDone === true, null, { timeout: 15 * 60_000 });
       const res = (await page.evaluate(() => window.benchResults)) ?? [];
@@ -144,7 +144,7 @@ function measureTorch(): TorchFigures | null {
     const out = execFileSync(
       '/usr/bin/python3',
       [
-        join(ROOT, 'scripts/bench/torch_engine.py'),
+        join(ROOT, 'bench/node/torch_engine.py'),
         '100',
         '100',
         ...(flags['torch-threads']

@@ -39,7 +39,8 @@ export async function runLandscapePage(params: URLSearchParams, out: HTMLElement
   const grids = (params.get('grids') ?? '').split(',').map(Number);
   const naive = (params.get('naive') ?? '').split(',').map(Number);
   const images = Number(params.get('images') ?? 1000);
-  const dataUrl = new URL('./data', location.href).href;
+  // The page sits at bench/browser/bench.html; the app's data lie at the site root.
+  const dataUrl = new URL('../../data', location.href).href;
   const logLines: string[] = [];
   window.benchLog = logLines;
   const log = (s: string) => {

@@ -5,14 +5,14 @@
  * tensors made, full forward) on an evenly spread subset of the same grid's points.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ImageSet } from '../core/dataset';
-import { axpySnapshot, directionPair } from '../core/directions';
-import { gridAxis } from '../core/surface-grid';
-import { toTensors } from '../ml/data/tensors';
-import { computeSurface } from '../ml/landscape/surface';
-import { initSnapshot, snapshotToTensors } from '../ml/models/params';
-import { buildSpec } from '../ml/models/zoo';
-import { evaluate } from '../ml/train/evaluate';
+import type { ImageSet } from '../../src/core/dataset';
+import { axpySnapshot, directionPair } from '../../src/core/directions';
+import { gridAxis } from '../../src/core/surface-grid';
+import { toTensors } from '../../src/ml/data/tensors';
+import { computeSurface } from '../../src/ml/landscape/surface';
+import { initSnapshot, snapshotToTensors } from '../../src/ml/models/params';
+import { buildSpec } from '../../src/ml/models/zoo';
+import { evaluate } from '../../src/ml/train/evaluate';
 
 /** Figures of one backend; rates are per grid point, so they compare across grid sizes. */
 export interface LandscapeFigures {
