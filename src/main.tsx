@@ -2,7 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
-import { bootSharing } from './persist/boot';
+import { bootSharing } from './app/boot';
 import { preferSoftware2dCanvas } from './scene/software-canvas';
 import { appStore } from './store';
 import './styles.css';

@@ -4,7 +4,7 @@
  */
 import type { StateCreator } from 'zustand';
 import { methodEps } from './poison-config';
-import type { AdoptJob } from './demo-load';
+import type { AdoptJob } from '../app/demos/demo-load';
 import type { All } from './types';
 
 export interface DemoSlice {

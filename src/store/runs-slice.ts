@@ -4,7 +4,7 @@ import { newRunId } from '../workers/client';
 import { planExperiment } from './experiment-plan';
 import { applyFilterMessage, applyRunMessage, isActiveFilter, isActiveStatus } from './run-reducer';
 import { filterKey, type FilterSalState, type RunState } from './run-state';
-import { freeExperimentId } from './share/saved-experiment';
+import { freeExperimentId } from '../app/share/saved-experiment';
 import type { All, RunsSlice, StoreDeps } from './types';
 
 /**

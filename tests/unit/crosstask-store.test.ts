@@ -28,7 +28,7 @@ import {
   type CrossTaskDemoEntry,
   type CrossTaskDemoIndex,
   type CrossTaskDemoSource,
-} from '../../src/store/crosstask-demo';
+} from '../../src/app/demos/crosstask-demo';
 import { defaultPoisonConfig, defaultSalSettings, methodEps } from '../../src/store/poison-config';
 
 type CrossJob = Omit<CrossTaskCommand, 'type' | 'runId'>;

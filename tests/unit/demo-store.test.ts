@@ -10,7 +10,7 @@ import type { PoisonMethodId } from '../../src/core/poison-types';
 import { Rng } from '../../src/core/rng';
 import type { AppStore } from '../../src/store';
 import { landscapeKey } from '../../src/store';
-import { startDemos, type DemoSource } from '../../src/store/demo-controller';
+import { startDemos, type DemoSource } from '../../src/app/demos/demo-controller';
 import {
   DEMO_FORMAT,
   DEMO_INDEX_FORMAT,
@@ -24,14 +24,14 @@ import {
   type DemoFile,
   type DemoIndex,
   type DemoLandscape,
-} from '../../src/store/demo-file';
-import { demoExperimentId, demoRunId, loadDemo } from '../../src/store/demo-load';
-import { matchDemo, type MatchSettings } from '../../src/store/demo-match';
+} from '../../src/app/demos/demo-file';
+import { demoExperimentId, demoRunId, loadDemo } from '../../src/app/demos/demo-load';
+import { matchDemo, type MatchSettings } from '../../src/app/demos/demo-match';
 import { jobsForView } from '../../src/store/landscape-view';
 import { methodEps } from '../../src/store/poison-config';
-import { savedFromStore } from '../../src/store/share/saved-experiment';
+import { savedFromStore } from '../../src/app/share/saved-experiment';
 import { fakeStore, runExperiment, snapshot, type FakeLab } from './helpers/share-fixture';
-import type { AdoptJob } from '../../src/store/demo-load';
+import type { AdoptJob } from '../../src/app/demos/demo-load';
 import type { DefenceSettings } from '../../src/core/defence-types';
 
 const METHODS: PoisonMethodId[] = ['random', 'lsp', 'tap'];

@@ -5,7 +5,7 @@
 import type { StateCreator } from 'zustand';
 import { isActiveStatus } from '../run-state';
 import type { All } from '../types';
-import type { LessonRef } from './share-types';
+import type { LessonRef } from '../../app/share/share-types';
 
 /** Link, lesson and saved-runs state. */
 export interface ShareSlice {

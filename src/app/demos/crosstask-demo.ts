@@ -5,14 +5,14 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import { z } from 'zod';
-import { POISON_METHOD_IDS, type PoisonMethodId } from '../core/poison-types';
-import { SalSettingsSchema, type SalSettings } from '../core/sal-types';
-import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
-import type { CrossTaskResult } from '../ml/tasks/cross-task';
-import { crossTaskKey, type CrossTaskJob } from './cross-task-slice';
+import { POISON_METHOD_IDS, type PoisonMethodId } from '../../core/poison-types';
+import { SalSettingsSchema, type SalSettings } from '../../core/sal-types';
+import { TrainConfigSchema, type TrainConfig } from '../../core/train-config';
+import type { CrossTaskResult } from '../../ml/tasks/cross-task';
+import { crossTaskKey, type CrossTaskJob } from '../../store/cross-task-slice';
 import { sameConfig, sameSal } from './demo-match';
-import { poisonSettingsFor } from './poison-config';
-import type { All } from './types';
+import { poisonSettingsFor } from '../../store/poison-config';
+import type { All } from '../../store/types';
 
 const EntrySchema = z.object({
   file: z.string().regex(/^[\w.-]+\.json$/),

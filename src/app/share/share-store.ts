@@ -1,7 +1,7 @@
 /** Reads the shareable state out of the store and applies a decoded link to it. */
 import type { StoreApi } from 'zustand/vanilla';
-import { sortMethods } from '../poison-config';
-import type { All } from '../types';
+import { sortMethods } from '../../store/poison-config';
+import type { All } from '../../store/types';
 import type { SharePatch, ShareState } from './share-types';
 import { encodeShareState } from './url-codec';
 

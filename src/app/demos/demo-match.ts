@@ -3,14 +3,14 @@
  * settings (or off in both), the same defence, poison ratio and seed, and every toggled method
  * present in the demo at the budget it was built with. Pure; tested in Node.
  */
-import type { DefenceSettings } from '../core/defence-types';
-import type { PoisonMethodId } from '../core/poison-types';
-import type { SalSettings } from '../core/sal-types';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../core/train-config';
+import type { DefenceSettings } from '../../core/defence-types';
+import type { PoisonMethodId } from '../../core/poison-types';
+import type { SalSettings } from '../../core/sal-types';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../core/train-config';
 import type { DemoIndex, DemoIndexEntry, DemoSettings } from './demo-file';
-import { methodEps } from './poison-config';
-import type { ConfigSlice, Experiment } from './types';
-import type { RunState } from './run-state';
+import { methodEps } from '../../store/poison-config';
+import type { ConfigSlice, Experiment } from '../../store/types';
+import type { RunState } from '../../store/run-state';
 
 /** The settings a demo is matched against. */
 export type MatchSettings = Pick<ConfigSlice, 'config' | 'poison' | 'salOn' | 'salSettings'> & {

@@ -42,8 +42,8 @@ import {
 import { BACKENDS, type BackendPreference } from '../../core/run-types';
 import { SalSettingsSchema, type SalSettings } from '../../core/sal-types';
 import { TrainConfigSchema, type TrainConfig } from '../../core/train-config';
-import { FIELD_LABELS } from '../config-fields';
-import { methodEps, sortMethods } from '../poison-config';
+import { FIELD_LABELS } from '../../store/config-fields';
+import { methodEps, sortMethods } from '../../store/poison-config';
 import type { DecodedShare, SharePatch, ShareState } from './share-types';
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; why: string };

@@ -5,10 +5,10 @@ import {
   savedFromStore,
   withFreshIds,
   type SavedExperiment,
-} from '../store/share/saved-experiment';
-import { decodeSession, encodeSession } from '../store/share/session-file';
-import { shareHash } from '../store/share/share-store';
-import type { All } from '../store/types';
+} from '../share/saved-experiment';
+import { decodeSession, encodeSession } from '../share/session-file';
+import { shareHash } from '../share/share-store';
+import type { All } from '../../store/types';
 import type { Persistence } from './persister';
 
 /** The session file text of every experiment in the store, with final weights if asked. */

@@ -4,12 +4,12 @@
  * saving runs (restoring the last settings when the page opened without a link).
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { applyShareState, shareHash, syncHash } from '../store/share/share-store';
-import { decodeShareState } from '../store/share/url-codec';
+import { applyShareState, shareHash, syncHash } from './share/share-store';
+import { decodeShareState } from './share/url-codec';
 import type { All } from '../store/types';
-import { FULL_VIEW_MARK, httpDemoSource, startDemos } from '../store/demo-controller';
-import { httpCrossTaskDemos, startCrossTaskDemos } from '../store/crosstask-demo';
-import { bootPersistence } from './page-persistence';
+import { FULL_VIEW_MARK, httpDemoSource, startDemos } from './demos/demo-controller';
+import { httpCrossTaskDemos, startCrossTaskDemos } from './demos/crosstask-demo';
+import { bootPersistence } from './persist/page-persistence';
 
 /** Applies a hash to the store and shows its notices. */
 export function applyHash(store: StoreApi<All>, hash: string): void {

@@ -7,7 +7,7 @@ import {
   markInterrupted,
   type SavedExperiment,
   type SavedWeights,
-} from '../store/share/saved-experiment';
+} from '../share/saved-experiment';
 
 /** Database name and version (bump the version with an upgrade step when the schema changes). */
 export const DB_NAME = 'salscape';

@@ -3,9 +3,9 @@
  * each step two or three sentences about one element on screen (named by its test id) and,
  * where it matters, the landscape tab or poisoned run to show. Pure data and lookups.
  */
-import type { LandscapeView } from '../core/landscape-types';
-import type { PoisonMethodId } from '../core/poison-types';
-import type { SharePatch } from './share/share-types';
+import type { LandscapeView } from '../../core/landscape-types';
+import type { PoisonMethodId } from '../../core/poison-types';
+import type { SharePatch } from '../share/share-types';
 
 export interface LessonStep {
   title: string;

@@ -5,8 +5,8 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import type { WeightSnapshot } from '../../core/weights';
-import { isActiveStatus, type RunState } from '../run-state';
-import type { All, Experiment } from '../types';
+import { isActiveStatus, type RunState } from '../../store/run-state';
+import type { All, Experiment } from '../../store/types';
 
 /** A saved experiment. */
 export interface SavedExperiment {

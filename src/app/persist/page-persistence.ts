@@ -1,6 +1,6 @@
 /** The page's persister, started once at boot and reached by the Runs panel and file buttons. */
 import type { StoreApi } from 'zustand/vanilla';
-import type { All } from '../store/types';
+import type { All } from '../../store/types';
 import { RunDb } from './db';
 import { startPersistence, type Persistence } from './persister';
 

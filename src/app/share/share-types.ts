@@ -4,7 +4,7 @@ import type { LandscapeSettings, LandscapeView } from '../../core/landscape-type
 import type { BackendPreference } from '../../core/run-types';
 import type { SalSettings } from '../../core/sal-types';
 import type { TrainConfig } from '../../core/train-config';
-import type { PoisonConfig } from '../poison-config';
+import type { PoisonConfig } from '../../store/poison-config';
 
 /** A lesson and the step shown (lessons are defined elsewhere; the id is opaque here). */
 export interface LessonRef {

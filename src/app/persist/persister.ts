@@ -6,18 +6,18 @@
  * notice in the store; the app keeps working in memory.
  */
 import type { StoreApi } from 'zustand/vanilla';
-import { shareHash, applyShareState } from '../store/share/share-store';
+import { shareHash, applyShareState } from '../share/share-store';
 import {
   addSavedExperiments,
   savedFromStore,
   type SavedExperiment,
   type SavedWeights,
-} from '../store/share/saved-experiment';
-import type { WeightSnapshot } from '../core/weights';
-import type { AdoptJob } from '../store/demo-load';
-import { decodeShareState } from '../store/share/url-codec';
-import { isActiveStatus, type RunState } from '../store/run-state';
-import type { All, Experiment } from '../store/types';
+} from '../share/saved-experiment';
+import type { WeightSnapshot } from '../../core/weights';
+import type { AdoptJob } from '../demos/demo-load';
+import { decodeShareState } from '../share/url-codec';
+import { isActiveStatus, type RunState } from '../../store/run-state';
+import type { All, Experiment } from '../../store/types';
 import type { RunDb } from './db';
 
 export interface PersistOptions {

@@ -8,21 +8,21 @@
  * <id>/<run>.json: {"format":"salscape-demo","version":1,id,settings,runs:[{key,run,checkpoints}],landscapes:[…]}
  */
 import { z } from 'zod';
-import { DefenceSettingsSchema, type DefenceSettings } from '../core/defence-types';
+import { DefenceSettingsSchema, type DefenceSettings } from '../../core/defence-types';
 import {
   LANDSCAPE_DATA,
   LandscapeSettingsSchema,
   type LandscapeSettings,
-} from '../core/landscape-types';
-import { POISON_METHOD_IDS, type PoisonMethodId } from '../core/poison-types';
-import { BACKENDS, type BackendName } from '../core/run-types';
-import { SalSettingsSchema, type SalSettings } from '../core/sal-types';
-import { binaryReplacer, binaryReviver } from '../core/session-file-binary';
-import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
-import type { WeightSnapshot } from '../core/weights';
-import { LANDSCAPE_KINDS, type LandscapeKind, type LandscapeResult } from '../workers/protocol';
-import type { RunState } from './run-state';
-import { SavedSchema } from './share/session-file';
+} from '../../core/landscape-types';
+import { POISON_METHOD_IDS, type PoisonMethodId } from '../../core/poison-types';
+import { BACKENDS, type BackendName } from '../../core/run-types';
+import { SalSettingsSchema, type SalSettings } from '../../core/sal-types';
+import { binaryReplacer, binaryReviver } from '../../core/session-file-binary';
+import { TrainConfigSchema, type TrainConfig } from '../../core/train-config';
+import type { WeightSnapshot } from '../../core/weights';
+import { LANDSCAPE_KINDS, type LandscapeKind, type LandscapeResult } from '../../workers/protocol';
+import type { RunState } from '../../store/run-state';
+import { SavedSchema } from '../share/session-file';
 
 export const DEMO_FORMAT = 'salscape-demo';
 export const DEMO_INDEX_FORMAT = 'salscape-demo-index';

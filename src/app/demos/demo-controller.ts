@@ -16,8 +16,8 @@ import {
 } from './demo-file';
 import { demoExperimentId, loadDemo } from './demo-load';
 import { experimentServes, matchDemo, type MatchSettings } from './demo-match';
-import { selectBusy } from './selectors';
-import type { All, LabClientLike } from './types';
+import { selectBusy } from '../../store/selectors';
+import type { All, LabClientLike } from '../../store/types';
 
 /**
  * The Performance API mark of a demo's first full view (landscape, SAL heatmaps and UD on

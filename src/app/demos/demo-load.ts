@@ -4,12 +4,12 @@
  * the runs' checkpoints queued for the worker to adopt. Pure store code; tested in Node.
  */
 import type { StoreApi } from 'zustand/vanilla';
-import type { PoisonMethodId } from '../core/poison-types';
-import type { AdoptCommand } from '../workers/protocol';
+import type { PoisonMethodId } from '../../core/poison-types';
+import type { AdoptCommand } from '../../workers/protocol';
 import type { DemoFile, DemoRunKey } from './demo-file';
-import { landscapeKey, type LandscapeJob } from './landscape-jobs';
-import { addSavedExperiments, type SavedExperiment } from './share/saved-experiment';
-import type { All, Experiment } from './types';
+import { landscapeKey, type LandscapeJob } from '../../store/landscape-jobs';
+import { addSavedExperiments, type SavedExperiment } from '../share/saved-experiment';
+import type { All, Experiment } from '../../store/types';
 
 /** A finished run the worker should adopt. */
 export type AdoptJob = Omit<AdoptCommand, 'type'>;

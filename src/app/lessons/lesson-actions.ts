@@ -1,9 +1,9 @@
 /** Opening a lesson, moving between its steps and closing it, on a store. */
 import type { StoreApi } from 'zustand/vanilla';
 import { lessonById, type Lesson, type LessonStep } from './lessons';
-import { selectExperiment } from './selectors';
-import { applyShareState } from './share/share-store';
-import type { All } from './types';
+import { selectExperiment } from '../../store/selectors';
+import { applyShareState } from '../share/share-store';
+import type { All } from '../../store/types';
 
 /**
  * Applies a step's view: the landscape tab, the compared poisoned run and the cross-task
