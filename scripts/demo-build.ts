@@ -36,7 +36,7 @@ import {
 } from '../src/app/demos/demo-file';
 import { methodEps } from '../src/store/poison-config';
 import { savedFromStore } from '../src/app/share/saved-experiment';
-import { jobsForView } from '../src/store/landscape-view';
+import { jobsForView } from '../src/store/derived/landscape-view';
 import type { FromWorker } from '../src/workers/protocol';
 import { inProcessLab } from './demo/in-process-lab';
 import { writeDemo } from './demo/write-demo';

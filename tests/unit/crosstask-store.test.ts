@@ -19,8 +19,8 @@ import {
   reduceCrossTask,
   type CrossTaskJob,
   type CrossTaskStatus,
-} from '../../src/store/cross-task-slice';
-import { crossTaskRows, taskSalSeries, udPerEpoch } from '../../src/store/cross-task-view';
+} from '../../src/store/slices/cross-task-slice';
+import { crossTaskRows, taskSalSeries, udPerEpoch } from '../../src/store/derived/cross-task-view';
 import {
   httpCrossTaskDemos,
   matchCrossTaskDemo,

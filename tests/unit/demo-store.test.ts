@@ -27,7 +27,7 @@ import {
 } from '../../src/app/demos/demo-file';
 import { demoExperimentId, demoRunId, loadDemo } from '../../src/app/demos/demo-load';
 import { matchDemo, type MatchSettings } from '../../src/app/demos/demo-match';
-import { jobsForView } from '../../src/store/landscape-view';
+import { jobsForView } from '../../src/store/derived/landscape-view';
 import { methodEps } from '../../src/store/poison-config';
 import { savedFromStore } from '../../src/app/share/saved-experiment';
 import { fakeStore, runExperiment, snapshot, type FakeLab } from './helpers/share-fixture';

@@ -21,7 +21,7 @@ import {
   reduceLandscape,
   type LandscapeJob,
   type LandscapeJobStatus,
-} from '../../src/store/landscape-jobs';
+} from '../../src/store/reducers/landscape-jobs';
 import {
   evaluatedShare,
   jobsForView,
@@ -31,7 +31,7 @@ import {
   surfaceDifference,
   surfacePanel,
   untransform,
-} from '../../src/store/landscape-view';
+} from '../../src/store/derived/landscape-view';
 
 /** A LabClient stand-in that records every job and lets the test play the worker. */
 class FakeClient implements LabClientLike {

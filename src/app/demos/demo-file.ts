@@ -21,7 +21,7 @@ import { binaryReplacer, binaryReviver } from '../../core/session-file-binary';
 import { TrainConfigSchema, type TrainConfig } from '../../core/train-config';
 import type { WeightSnapshot } from '../../core/weights';
 import { LANDSCAPE_KINDS, type LandscapeKind, type LandscapeResult } from '../../workers/protocol';
-import type { RunState } from '../../store/run-state';
+import type { RunState } from '../../store/reducers/run-state';
 import { SavedSchema } from '../share/session-file';
 
 export const DEMO_FORMAT = 'salscape-demo';

@@ -7,7 +7,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { PoisonMethodId } from '../../core/poison-types';
 import type { AdoptCommand } from '../../workers/protocol';
 import type { DemoFile, DemoRunKey } from './demo-file';
-import { landscapeKey, type LandscapeJob } from '../../store/landscape-jobs';
+import { landscapeKey, type LandscapeJob } from '../../store/reducers/landscape-jobs';
 import { addSavedExperiments, type SavedExperiment } from '../share/saved-experiment';
 import type { All, Experiment } from '../../store/types';
 

@@ -10,7 +10,7 @@ import { TRAIN_DEFAULTS, type TrainConfig } from '../../core/train-config';
 import type { DemoIndex, DemoIndexEntry, DemoSettings } from './demo-file';
 import { methodEps } from '../../store/poison-config';
 import type { ConfigSlice, Experiment } from '../../store/types';
-import type { RunState } from '../../store/run-state';
+import type { RunState } from '../../store/reducers/run-state';
 
 /** The settings a demo is matched against. */
 export type MatchSettings = Pick<ConfigSlice, 'config' | 'poison' | 'salOn' | 'salSettings'> & {

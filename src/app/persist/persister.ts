@@ -16,7 +16,7 @@ import {
 import type { WeightSnapshot } from '../../core/weights';
 import type { AdoptJob } from '../demos/demo-load';
 import { decodeShareState } from '../share/url-codec';
-import { isActiveStatus, type RunState } from '../../store/run-state';
+import { isActiveStatus, type RunState } from '../../store/reducers/run-state';
 import type { All, Experiment } from '../../store/types';
 import type { RunDb } from './db';
 

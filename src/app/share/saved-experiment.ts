@@ -5,7 +5,7 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import type { WeightSnapshot } from '../../core/weights';
-import { isActiveStatus, type RunState } from '../../store/run-state';
+import { isActiveStatus, type RunState } from '../../store/reducers/run-state';
 import type { All, Experiment } from '../../store/types';
 
 /** A saved experiment. */

@@ -16,7 +16,7 @@ import { BACKENDS } from '../../core/run-types';
 import { SalSettingsSchema } from '../../core/sal-types';
 import { binaryReplacer, binaryReviver } from '../../core/session-file-binary';
 import { TrainConfigSchema } from '../../core/train-config';
-import type { RunState } from '../../store/run-state';
+import type { RunState } from '../../store/reducers/run-state';
 import type { Experiment } from '../../store/types';
 import type { SavedExperiment, SavedWeights } from './saved-experiment';
 import type { DecodedShare } from './share-types';

@@ -2,7 +2,7 @@
  * What every background job of the worker (landscapes, cross-task runs) has in common: its
  * status and the messages that move it, whatever result it carries. Pure; tested in Node.
  */
-import type { RunMessage } from '../workers/client';
+import type { RunMessage } from '../../workers/client';
 
 export type WorkerJobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 

@@ -3,9 +3,9 @@
  * runs the worker should adopt, and "Train live", which retrains a demo's settings here.
  */
 import type { StateCreator } from 'zustand';
-import { methodEps } from './poison-config';
-import type { AdoptJob } from '../app/demos/demo-load';
-import type { All } from './types';
+import { methodEps } from '../poison-config';
+import type { AdoptJob } from '../../app/demos/demo-load';
+import type { All } from '../types';
 
 export interface DemoSlice {
   /** 'loading' while the index or a demo file is on its way; 'failed' with `demoMessage`. */

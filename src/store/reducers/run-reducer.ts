@@ -2,9 +2,9 @@
  * The pure reducers that apply worker messages to runs: training progress, the poison report,
  * SAL rows, and the per-filter drill-down jobs. No zustand, no DOM: tested in Node.
  */
-import type { StepProgress } from '../core/run-types';
-import type { RunMessage } from '../workers/client';
-import type { FromWorker } from '../workers/protocol';
+import type { StepProgress } from '../../core/run-types';
+import type { RunMessage } from '../../workers/client';
+import type { FromWorker } from '../../workers/protocol';
 import {
   isActiveStatus,
   type FilterSalState,

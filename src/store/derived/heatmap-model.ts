@@ -3,8 +3,8 @@
  * not measured yet, the learnable mask (SAL > beta), and one colour scale shared by the clean
  * and the poisoned heatmap (and the per-filter grid). Pure, tested in Node.
  */
-import type { FilterSal, SalSettings } from '../core/sal-types';
-import type { SalSeries } from './run-state';
+import type { FilterSal, SalSettings } from '../../core/sal-types';
+import type { SalSeries } from '../reducers/run-state';
 
 /** A layers x epochs grid of one run. */
 export interface HeatmapModel {

@@ -1,24 +1,24 @@
 /** The store's slice interfaces and the dependencies injected into it. */
-import type { DefenceSettings } from '../core/defence-types';
-import type { LandscapeSettings, LandscapeView } from '../core/landscape-types';
-import type { PoisonMethodId } from '../core/poison-types';
-import type { BackendName, BackendPreference, BackendReport } from '../core/run-types';
-import type { SalSettings } from '../core/sal-types';
-import type { TrainConfig } from '../core/train-config';
-import type { RunMessage, TrainJob } from '../workers/client';
+import type { DefenceSettings } from '../../core/defence-types';
+import type { LandscapeSettings, LandscapeView } from '../../core/landscape-types';
+import type { PoisonMethodId } from '../../core/poison-types';
+import type { BackendName, BackendPreference, BackendReport } from '../../core/run-types';
+import type { SalSettings } from '../../core/sal-types';
+import type { TrainConfig } from '../../core/train-config';
+import type { RunMessage, TrainJob } from '../../workers/client';
 import type {
   AdoptCommand,
   CrossTaskCommand,
   FilterSalCommand,
   LandscapeCommand,
   LandscapeKind,
-} from '../workers/protocol';
-import type { CrossTaskSlice } from './cross-task-slice';
-import type { LandscapeJob } from './landscape-jobs';
-import type { PoisonConfig } from './poison-config';
-import type { RunState } from './run-state';
-import type { ShareSlice } from './share/share-slice';
-import type { DemoSlice } from './demo-slice';
+} from '../../workers/protocol';
+import type { CrossTaskSlice } from '../slices/cross-task-slice';
+import type { LandscapeJob } from '../reducers/landscape-jobs';
+import type { PoisonConfig } from '../poison-config';
+import type { RunState } from '../reducers/run-state';
+import type { ShareSlice } from '../slices/share-slice';
+import type { DemoSlice } from '../slices/demo-slice';
 
 /** What the store needs of the worker client; `LabClient` fits, tests pass a fake. */
 export interface LabClientLike {

@@ -3,7 +3,7 @@
  * link opened, experiment names, and in-store rename / delete (the persister mirrors them).
  */
 import type { StateCreator } from 'zustand';
-import { isActiveStatus } from '../run-state';
+import { isActiveStatus } from '../reducers/run-state';
 import type { All } from '../types';
 import type { LessonRef } from '../../app/share/share-types';
 

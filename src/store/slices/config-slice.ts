@@ -1,9 +1,9 @@
 /** The config slice: training settings, poison and SAL settings, and the backend preference. */
 import type { StateCreator } from 'zustand';
-import { defaultTrainConfig } from '../core/train-config';
-import { defaultPoisonConfig, defaultSalSettings, sortMethods } from './poison-config';
-import { isActiveStatus } from './run-state';
-import type { All, ConfigSlice, StoreDeps } from './types';
+import { defaultTrainConfig } from '../../core/train-config';
+import { defaultPoisonConfig, defaultSalSettings, sortMethods } from '../poison-config';
+import { isActiveStatus } from '../reducers/run-state';
+import type { All, ConfigSlice, StoreDeps } from '../types';
 
 /** Creates the config slice. */
 export const createConfigSlice =

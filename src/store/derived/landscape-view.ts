@@ -3,10 +3,10 @@
  * their difference, interpolation curves and the path plane. Pure (no DOM, no React): tested
  * in Node.
  */
-import type { LandscapeView, SurfaceGrid } from '../core/landscape-types';
-import { fillPreview } from '../core/surface-grid';
-import { axisIndex, contourLevels, sharedDomain, transformValue } from '../scene/surface-data';
-import type { LandscapeJob } from './landscape-jobs';
+import type { LandscapeView, SurfaceGrid } from '../../core/landscape-types';
+import { fillPreview } from '../../core/surface-grid';
+import { axisIndex, contourLevels, sharedDomain, transformValue } from '../../scene/surface-data';
+import type { LandscapeJob } from '../reducers/landscape-jobs';
 
 /** Contour levels per surface view. */
 export const LEVELS = 10;

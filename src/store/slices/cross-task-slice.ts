@@ -3,14 +3,14 @@
  * configuration and poison), reduced from worker messages.
  */
 import type { StateCreator } from 'zustand';
-import type { PoisonMethodId, PoisonSettings } from '../core/poison-types';
-import type { SalSettings } from '../core/sal-types';
-import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
-import type { CrossTaskResult } from '../ml/tasks/cross-task';
-import type { RunMessage } from '../workers/client';
-import { poisonConfigError, poisonSettingsFor } from './poison-config';
-import type { All, StoreDeps } from './types';
-import { isActiveJob, reduceJobLifecycle, type WorkerJobStatus } from './worker-job';
+import type { PoisonMethodId, PoisonSettings } from '../../core/poison-types';
+import type { SalSettings } from '../../core/sal-types';
+import { TrainConfigSchema, type TrainConfig } from '../../core/train-config';
+import type { CrossTaskResult } from '../../ml/tasks/cross-task';
+import type { RunMessage } from '../../workers/client';
+import { poisonConfigError, poisonSettingsFor } from '../poison-config';
+import type { All, StoreDeps } from '../types';
+import { isActiveJob, reduceJobLifecycle, type WorkerJobStatus } from '../reducers/worker-job';
 
 export type CrossTaskStatus = WorkerJobStatus;
 

@@ -2,12 +2,12 @@
  * What the cross-task view draws, from a cross-task result: one row per task head (clean vs
  * poisoned quality, change, UD with its spread over epochs) and SAL heatmaps per head. Pure.
  */
-import { HEAD_TASK_INFO, type HeadTask } from '../core/tasks';
-import type { UdResult } from '../core/ud';
-import type { CrossTaskResult } from '../ml/tasks/cross-task';
+import { HEAD_TASK_INFO, type HeadTask } from '../../core/tasks';
+import type { UdResult } from '../../core/ud';
+import type { CrossTaskResult } from '../../ml/tasks/cross-task';
 
 export type { CrossTaskResult };
-import type { SalSeries } from './run-state';
+import type { SalSeries } from '../reducers/run-state';
 
 export interface CrossTaskRow {
   /** Model label ("rotation model", "multi-task model"). */

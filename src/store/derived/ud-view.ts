@@ -4,9 +4,9 @@
  * said in words when it cannot be computed. The UD itself is `core/ud.ts`; memoised here on
  * the two SAL series so views may call it freely.
  */
-import type { SalSettings } from '../core/sal-types';
-import { unlearnableDistance, type UdResult } from '../core/ud';
-import { isActiveStatus, type RunState, type SalSeries } from './run-state';
+import type { SalSettings } from '../../core/sal-types';
+import { unlearnableDistance, type UdResult } from '../../core/ud';
+import { isActiveStatus, type RunState, type SalSeries } from '../reducers/run-state';
 
 /** What the UD card shows for one poisoned run. */
 export interface UdView {

@@ -1,11 +1,11 @@
 /** The runs slice: runs and experiments, start / cancel, and the per-filter drill-downs. */
 import type { StateCreator } from 'zustand';
-import { newRunId } from '../workers/client';
-import { planExperiment } from './experiment-plan';
-import { applyFilterMessage, applyRunMessage, isActiveFilter, isActiveStatus } from './run-reducer';
-import { filterKey, type FilterSalState, type RunState } from './run-state';
-import { freeExperimentId } from '../app/share/saved-experiment';
-import type { All, RunsSlice, StoreDeps } from './types';
+import { newRunId } from '../../workers/client';
+import { planExperiment } from '../reducers/experiment-plan';
+import { applyFilterMessage, applyRunMessage, isActiveFilter, isActiveStatus } from '../reducers/run-reducer';
+import { filterKey, type FilterSalState, type RunState } from '../reducers/run-state';
+import { freeExperimentId } from '../../app/share/saved-experiment';
+import type { All, RunsSlice, StoreDeps } from '../types';
 
 /**
  * The poisoned run to compare first: among finished runs the one whose poison bit hardest

@@ -1,14 +1,14 @@
 /** The landscape slice: surface settings, the tab on screen and the landscape jobs. */
 import type { StateCreator } from 'zustand';
-import { LANDSCAPE_DEFAULTS, type LandscapeSettings } from '../core/landscape-types';
-import type { RunMessage } from '../workers/client';
+import { LANDSCAPE_DEFAULTS, type LandscapeSettings } from '../../core/landscape-types';
+import type { RunMessage } from '../../workers/client';
 import {
   isActiveLandscape,
   landscapeKey,
   reduceLandscape,
   type LandscapeJob,
-} from './landscape-jobs';
-import type { All, LandscapeSlice, StoreDeps } from './types';
+} from '../reducers/landscape-jobs';
+import type { All, LandscapeSlice, StoreDeps } from '../types';
 
 let counter = 0;
 const defaultId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;

@@ -2,12 +2,12 @@
  * The record of one run as the app sees it (training, poison, SAL, per-filter drill-downs),
  * and small pure helpers over it. No zustand, no DOM: tested in Node.
  */
-import type { PoisonMethodId, PoisonSettings } from '../core/poison-types';
-import type { BackendName, EpochMetrics, StepProgress } from '../core/run-types';
-import type { FilterSal, SalSettings } from '../core/sal-types';
-import type { TrainConfig } from '../core/train-config';
-import type { FromWorker, SampleImages } from '../workers/protocol';
-import { runColor } from './palette';
+import type { PoisonMethodId, PoisonSettings } from '../../core/poison-types';
+import type { BackendName, EpochMetrics, StepProgress } from '../../core/run-types';
+import type { FilterSal, SalSettings } from '../../core/sal-types';
+import type { TrainConfig } from '../../core/train-config';
+import type { FromWorker, SampleImages } from '../../workers/protocol';
+import { runColor } from '../palette';
 import type { WorkerJob } from './worker-job';
 
 /** The visible life cycle of a run. */

@@ -3,14 +3,14 @@
  * toggled method, all with the same TrainConfig and seed. Pure, so the queue order and the
  * surrogate links are tested without a worker.
  */
-import { DEFENCES, DefenceSettingsSchema } from '../core/defence-types';
-import type { BackendName } from '../core/run-types';
-import { TrainConfigSchema } from '../core/train-config';
-import type { TrainJob } from '../workers/client';
-import { firstConfigError } from './config-fields';
-import { poisonConfigError, poisonSettingsFor, salConfigError } from './poison-config';
+import { DEFENCES, DefenceSettingsSchema } from '../../core/defence-types';
+import type { BackendName } from '../../core/run-types';
+import { TrainConfigSchema } from '../../core/train-config';
+import type { TrainJob } from '../../workers/client';
+import { firstConfigError } from '../config-fields';
+import { poisonConfigError, poisonSettingsFor, salConfigError } from '../poison-config';
 import { createRun, type RunState } from './run-state';
-import type { ConfigSlice, Experiment } from './types';
+import type { ConfigSlice, Experiment } from '../types';
 
 /** A planned experiment: its record, its runs and the jobs to send, in queue order. */
 export interface ExperimentPlan {

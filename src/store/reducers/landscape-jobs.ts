@@ -2,9 +2,9 @@
  * Landscape jobs of the store: one per (kind, run, target run, settings), reduced from worker
  * messages. Pure: no zustand, no DOM; tested in Node.
  */
-import type { LandscapeSettings } from '../core/landscape-types';
-import type { RunMessage } from '../workers/client';
-import type { LandscapeKind, LandscapeResult } from '../workers/protocol';
+import type { LandscapeSettings } from '../../core/landscape-types';
+import type { RunMessage } from '../../workers/client';
+import type { LandscapeKind, LandscapeResult } from '../../workers/protocol';
 import { isActiveJob, reduceJobLifecycle, type WorkerJobStatus } from './worker-job';
 
 export type LandscapeJobStatus = WorkerJobStatus;
