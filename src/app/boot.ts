@@ -1,15 +1,29 @@
 /**
- * Page start: applies the link in the address (dropped fields become notices), keeps the
- * address in step with the settings, follows links pasted into the same tab, and starts
- * saving runs (restoring the last settings when the page opened without a link).
+ * Page start, the one place it happens: applies the link in the address (dropped fields become
+ * notices), keeps the address in step with the settings, follows links pasted into the same
+ * tab, starts saving runs (restoring the last settings when the page opened without a link),
+ * loads a matching demo, and once the first view is drawn starts the lab worker and the
+ * cross-task demos.
  */
 import type { StoreApi } from 'zustand/vanilla';
+import type { All } from '../store/types';
+import { LabClient } from '../workers/client';
+import { httpCrossTaskDemos, startCrossTaskDemos } from './demos/crosstask-demo';
+import { FULL_VIEW_MARK, httpDemoSource, startDemos } from './demos/demo-controller';
+import { bootPersistence } from './persist/page-persistence';
 import { applyShareState, shareHash, syncHash } from './share/share-store';
 import { decodeShareState } from './share/url-codec';
-import type { All } from '../store/types';
-import { FULL_VIEW_MARK, httpDemoSource, startDemos } from './demos/demo-controller';
-import { httpCrossTaskDemos, startCrossTaskDemos } from './demos/crosstask-demo';
-import { bootPersistence } from './persist/page-persistence';
+
+/**
+ * Starts the page on its store. Call once, before rendering: the link's settings apply before
+ * the first render and before the worker starts (backend). Resolves once the first view is
+ * drawn (see {@link bootSharing}).
+ */
+export function bootPage(store: StoreApi<All>): Promise<void> {
+  const firstView = bootSharing(store);
+  startLab(store, firstView);
+  return firstView;
+}
 
 /** Applies a hash to the store and shows its notices. */
 export function applyHash(store: StoreApi<All>, hash: string): void {
@@ -62,6 +76,28 @@ export function bootSharing(store: StoreApi<All>): Promise<void> {
     ),
   );
   return firstView;
+}
+
+/**
+ * One worker for the page; the store routes its messages to the runs. It starts once the first
+ * view is drawn and the page is idle (at most 1 s later): starting the backend (WASM compile,
+ * calibration) competes with drawing a demo on a 2-core machine.
+ */
+function startLab(store: StoreApi<All>, firstView: Promise<void>): void {
+  const { backendReady, workerError, connectLab } = store.getState();
+  const start = () => {
+    const client = new LabClient({
+      onReady: (msg) => backendReady(msg.backend),
+      onError: (message) => workerError(message),
+    });
+    connectLab(client, new URL('data', document.baseURI).href);
+  };
+  void firstView.then(() => {
+    // Safari has no requestIdleCallback.
+    if (typeof window.requestIdleCallback === 'function')
+      window.requestIdleCallback(start, { timeout: 1000 });
+    else window.setTimeout(start, 0);
+  });
 }
 
 /** The longest the worker and the cross-task demos wait for the first view (a slow network). */

@@ -1,7 +1,8 @@
 /**
- * The app's one zustand store, made of typed slices (config, runs, lab). `createAppStore`
- * builds a vanilla store usable in Node tests; `appStore` is the page's instance and
- * `useApp` its React hook.
+ * The app's one zustand store, made of typed slices (`slices/`, their interfaces in `types/`).
+ * State only: reducers in `reducers/`, pure view data in `derived/`; what starts the page,
+ * fetches demos or reads files lives in `app/`. `createAppStore` builds a vanilla store usable
+ * in Node tests; `appStore` is the page's instance and `useApp` its React hook.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';

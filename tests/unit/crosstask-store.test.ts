@@ -19,7 +19,7 @@ import {
   reduceCrossTask,
   type CrossTaskJob,
   type CrossTaskStatus,
-} from '../../src/store/slices/cross-task-slice';
+} from '../../src/store/reducers/cross-task-jobs';
 import { crossTaskRows, taskSalSeries, udPerEpoch } from '../../src/store/derived/cross-task-view';
 import {
   httpCrossTaskDemos,

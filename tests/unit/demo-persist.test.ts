@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { RunDb } from '../../src/app/persist/db';
 import { startPersistence } from '../../src/app/persist/persister';
 import { fakeStore, runExperiment } from './helpers/share-fixture';
-import { loadDemo, type AdoptJob } from '../../src/app/demos/demo-load';
+import { loadDemo } from '../../src/app/demos/demo-load';
+import type { AdoptJob } from '../../src/workers/client';
 import { DEMO_FORMAT, DEMO_VERSION, type DemoFile } from '../../src/app/demos/demo-file';
 import { savedFromStore } from '../../src/app/share/saved-experiment';
 

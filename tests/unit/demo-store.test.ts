@@ -31,7 +31,7 @@ import { jobsForView } from '../../src/store/derived/landscape-view';
 import { methodEps } from '../../src/store/poison-config';
 import { savedFromStore } from '../../src/app/share/saved-experiment';
 import { fakeStore, runExperiment, snapshot, type FakeLab } from './helpers/share-fixture';
-import type { AdoptJob } from '../../src/app/demos/demo-load';
+import type { AdoptJob } from '../../src/workers/client';
 import type { DefenceSettings } from '../../src/core/defence-types';
 
 const METHODS: PoisonMethodId[] = ['random', 'lsp', 'tap'];

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../src/store';
-import {
-  applyShareState,
-  shareHash,
-  shareState,
-  syncHash,
-} from '../../src/app/share/share-store';
+import { applyShareState, shareHash, shareState, syncHash } from '../../src/app/share/share-store';
 import type { ShareState } from '../../src/app/share/share-types';
 import { decodeShareState, encodeShareState } from '../../src/app/share/url-codec';
 

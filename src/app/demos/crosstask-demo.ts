@@ -9,7 +9,7 @@ import { POISON_METHOD_IDS, type PoisonMethodId } from '../../core/poison-types'
 import { SalSettingsSchema, type SalSettings } from '../../core/sal-types';
 import { TrainConfigSchema, type TrainConfig } from '../../core/train-config';
 import type { CrossTaskResult } from '../../ml/tasks/cross-task';
-import { crossTaskKey, type CrossTaskJob } from '../../store/slices/cross-task-slice';
+import { crossTaskKey, type CrossTaskJob } from '../../store/reducers/cross-task-jobs';
 import { sameConfig, sameSal } from './demo-match';
 import { poisonSettingsFor } from '../../store/poison-config';
 import type { All } from '../../store/types';

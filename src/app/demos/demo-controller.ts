@@ -22,7 +22,7 @@ import type { All, LabClientLike } from '../../store/types';
 /**
  * The Performance API mark of a demo's first full view (landscape, SAL heatmaps and UD on
  * screen), made by DemoBanner; `npm run bench:demo`, the demo browser test and the page's
- * start-up sequence (persist/boot.ts) read it.
+ * start-up sequence (app/boot.ts) read it.
  */
 export const FULL_VIEW_MARK = 'salscape:full-view';
 

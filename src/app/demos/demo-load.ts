@@ -5,14 +5,11 @@
  */
 import type { StoreApi } from 'zustand/vanilla';
 import type { PoisonMethodId } from '../../core/poison-types';
-import type { AdoptCommand } from '../../workers/protocol';
+import type { AdoptJob } from '../../workers/client';
 import type { DemoFile, DemoRunKey } from './demo-file';
 import { landscapeKey, type LandscapeJob } from '../../store/reducers/landscape-jobs';
 import { addSavedExperiments, type SavedExperiment } from '../share/saved-experiment';
 import type { All, Experiment } from '../../store/types';
-
-/** A finished run the worker should adopt. */
-export type AdoptJob = Omit<AdoptCommand, 'type'>;
 
 /**
  * The experiment id of a demo with these methods: fixed, so loading it twice (or after a

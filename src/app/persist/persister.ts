@@ -14,7 +14,7 @@ import {
   type SavedWeights,
 } from '../share/saved-experiment';
 import type { WeightSnapshot } from '../../core/weights';
-import type { AdoptJob } from '../demos/demo-load';
+import type { AdoptJob } from '../../workers/client';
 import { decodeShareState } from '../share/url-codec';
 import { isActiveStatus, type RunState } from '../../store/reducers/run-state';
 import type { All, Experiment } from '../../store/types';

@@ -155,13 +155,3 @@ export function addSavedExperiments(
     };
   });
 }
-
-/**
- * The first free id `exp-<n>` from `n` on: saved and imported experiments keep their ids, so
- * "number of experiments + 1" may already be taken after a reload or a delete.
- */
-export function freeExperimentId(taken: Readonly<Record<string, unknown>>, n: number): string {
-  let k = n;
-  while (taken[`exp-${k}`]) k++;
-  return `exp-${k}`;
-}

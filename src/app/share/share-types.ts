@@ -5,13 +5,7 @@ import type { BackendPreference } from '../../core/run-types';
 import type { SalSettings } from '../../core/sal-types';
 import type { TrainConfig } from '../../core/train-config';
 import type { PoisonConfig } from '../../store/poison-config';
-
-/** A lesson and the step shown (lessons are defined elsewhere; the id is opaque here). */
-export interface LessonRef {
-  id: string;
-  /** 0-based step index. */
-  step: number;
-}
+import type { LessonRef } from '../../store/types';
 
 /** The whole shareable state. */
 export interface ShareState {

@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { POISON_METHOD_IDS, type PoisonMethodId } from '../../core/poison-types';
 import { SAL_L0_DEPARTURE } from '../../core/sal-types';
 import { appStore, useApp } from '../../store';
-import { crossTaskKey, isActiveCrossTask } from '../../store/slices/cross-task-slice';
+import { crossTaskKey, isActiveCrossTask } from '../../store/reducers/cross-task-jobs';
 import { crossTaskRows } from '../../store/derived/cross-task-view';
 import { poisonSettingsFor, runLabel } from '../../store/poison-config';
 import { runColor } from '../../store/palette';

@@ -1,77 +1,18 @@
 /**
- * The cross-task slice: which poison the "Cross-task" view tests and its jobs (one per
- * configuration and poison), reduced from worker messages.
+ * The cross-task slice's creator: runs the cross-task experiment for the current settings and
+ * the chosen poison, and reduces its jobs from worker messages (see `cross-task-jobs`).
  */
 import type { StateCreator } from 'zustand';
-import type { PoisonMethodId, PoisonSettings } from '../../core/poison-types';
-import type { SalSettings } from '../../core/sal-types';
-import { TrainConfigSchema, type TrainConfig } from '../../core/train-config';
-import type { CrossTaskResult } from '../../ml/tasks/cross-task';
+import { TrainConfigSchema } from '../../core/train-config';
 import type { RunMessage } from '../../workers/client';
 import { poisonConfigError, poisonSettingsFor } from '../poison-config';
-import type { All, StoreDeps } from '../types';
-import { isActiveJob, reduceJobLifecycle, type WorkerJobStatus } from '../reducers/worker-job';
-
-export type CrossTaskStatus = WorkerJobStatus;
-
-export interface CrossTaskJob {
-  jobId: string;
-  method: PoisonMethodId;
-  config: TrainConfig;
-  sal: SalSettings | null;
-  status: CrossTaskStatus;
-  detail: string;
-  fraction: number;
-  result: CrossTaskResult | null;
-  error: string | null;
-  /** Set for a pretrained result: how it was made (the view offers to retrain it live). */
-  demo?: string;
-}
-
-export interface CrossTaskSlice {
-  /** The poison the cross-task view tests (made against digit classification). */
-  crossTaskMethod: PoisonMethodId;
-  /** Jobs by `crossTaskKey`. */
-  crossTasks: Readonly<Record<string, CrossTaskJob>>;
-  setCrossTaskMethod(method: PoisonMethodId): void;
-  /**
-   * Runs the cross-task experiment for the current settings and the chosen poison, unless it
-   * is done or on its way. Returns its key, or null with the reason in `crossTaskError`.
-   */
-  runCrossTask(): string | null;
-  cancelCrossTask(key: string): void;
-  crossTaskError: string | null;
-}
-
-export const isActiveCrossTask: (j: CrossTaskJob) => boolean = isActiveJob;
-
-/**
- * The key of a cross-task experiment: configuration, poison (method, budget, and the ratio and
- * seed it is sent with) and SAL settings.
- */
-export function crossTaskKey(
-  config: TrainConfig,
-  poison: Pick<PoisonSettings, 'method' | 'eps' | 'ratio' | 'seed'>,
-  sal: SalSettings | null,
-): string {
-  return JSON.stringify([config, poison.method, poison.eps, poison.ratio, poison.seed, sal]);
-}
-
-/** Applies one worker message; the same object when nothing changes. */
-export function reduceCrossTask(j: CrossTaskJob, msg: RunMessage): CrossTaskJob {
-  const common = reduceJobLifecycle(j, msg);
-  if (common) return common;
-  switch (msg.type) {
-    case 'cross-task':
-      return { ...j, status: 'running', result: msg.result, fraction: 1 };
-    case 'done':
-      return j.result
-        ? { ...j, status: 'done', detail: 'finished', fraction: 1 }
-        : { ...j, status: 'failed', error: 'the worker finished without sending results' };
-    default:
-      return j;
-  }
-}
+import {
+  crossTaskKey,
+  isActiveCrossTask,
+  reduceCrossTask,
+  type CrossTaskJob,
+} from '../reducers/cross-task-jobs';
+import type { All, CrossTaskSlice, StoreDeps } from '../types';
 
 let counter = 0;
 const defaultId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++counter}`;

@@ -4,23 +4,7 @@
  */
 import type { StateCreator } from 'zustand';
 import { methodEps } from '../poison-config';
-import type { AdoptJob } from '../../app/demos/demo-load';
-import type { All } from '../types';
-
-export interface DemoSlice {
-  /** 'loading' while the index or a demo file is on its way; 'failed' with `demoMessage`. */
-  demoStatus: 'idle' | 'loading' | 'failed';
-  /** What the demo banner says about fetching (null: nothing). */
-  demoMessage: string | null;
-  /** Finished runs the worker did not train, by run id, for it to adopt. */
-  adoptable: Readonly<Record<string, AdoptJob>>;
-  setDemoStatus(status: DemoSlice['demoStatus'], message: string | null): void;
-  /**
-   * Puts the selected experiment's settings back into the form and trains them in the
-   * browser (a new experiment next to the demo). Returns its id, or null (see `startError`).
-   */
-  trainLive(): string | null;
-}
+import type { All, DemoSlice } from '../types';
 
 /** Creates the demo slice. */
 export const createDemoSlice = (): StateCreator<All, [], [], DemoSlice> => (set, get) => ({

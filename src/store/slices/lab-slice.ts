@@ -1,6 +1,11 @@
 /** The lab slice: the worker client, the backend report and errors that belong to no run. */
 import type { StateCreator } from 'zustand';
-import { applyFilterMessage, applyRunMessage, isActiveFilter, isActiveStatus } from '../reducers/run-reducer';
+import {
+  applyFilterMessage,
+  applyRunMessage,
+  isActiveFilter,
+  isActiveStatus,
+} from '../reducers/run-reducer';
 import type { All, LabSlice, StoreDeps } from '../types';
 
 /** How many worker errors are kept for display. */

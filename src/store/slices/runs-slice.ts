@@ -1,10 +1,14 @@
 /** The runs slice: runs and experiments, start / cancel, and the per-filter drill-downs. */
 import type { StateCreator } from 'zustand';
 import { newRunId } from '../../workers/client';
-import { planExperiment } from '../reducers/experiment-plan';
-import { applyFilterMessage, applyRunMessage, isActiveFilter, isActiveStatus } from '../reducers/run-reducer';
+import { freeExperimentId, planExperiment } from '../reducers/experiment-plan';
+import {
+  applyFilterMessage,
+  applyRunMessage,
+  isActiveFilter,
+  isActiveStatus,
+} from '../reducers/run-reducer';
 import { filterKey, type FilterSalState, type RunState } from '../reducers/run-state';
-import { freeExperimentId } from '../../app/share/saved-experiment';
 import type { All, RunsSlice, StoreDeps } from '../types';
 
 /**
