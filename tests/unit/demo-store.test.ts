@@ -1,8 +1,8 @@
 /**
- * Pretrained demos in the store: which settings a demo serves (store/demo-match.ts), the demo
- * file codec (store/demo-file.ts), loading a demo into a store with its landscapes under the
- * keys the landscape panel asks for (store/demo-load.ts), the controller that fetches and loads
- * (store/demo-controller.ts) and "Train live" (store/demo-slice.ts). No tfjs: a fake worker.
+ * Pretrained demos in the store: which settings a demo serves (app/demos/demo-match.ts), the demo
+ * file codec (app/demos/demo-file.ts), loading a demo into a store with its landscapes under the
+ * keys the landscape panel asks for (app/demos/demo-load.ts), the controller that fetches and loads
+ * (app/demos/demo-controller.ts) and "Train live" (store/slices/demo-slice.ts). No tfjs: a fake worker.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LANDSCAPE_DEFAULTS } from '../../src/core/landscape-types';
