@@ -33,10 +33,10 @@ import {
   type DemoLandscape,
   type DemoRun,
   type DemoRunKey,
-} from '../src/store/demo-file';
+} from '../src/app/demos/demo-file';
 import { methodEps } from '../src/store/poison-config';
-import { savedFromStore } from '../src/store/share/saved-experiment';
-import { jobsForView } from '../src/store/landscape-view';
+import { savedFromStore } from '../src/app/share/saved-experiment';
+import { jobsForView } from '../src/store/derived/landscape-view';
 import type { FromWorker } from '../src/workers/protocol';
 import { inProcessLab } from './demo/in-process-lab';
 import { writeDemo } from './demo/write-demo';

@@ -2,7 +2,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
-import { bootSharing } from './persist/boot';
+import { bootPage } from './app/boot';
 import { preferSoftware2dCanvas } from './scene/software-canvas';
 import { appStore } from './store';
 import './styles.css';
@@ -10,7 +10,7 @@ import './styles.css';
 preferSoftware2dCanvas();
 
 // The link's settings apply before the first render and before the worker starts (backend).
-const firstView = bootSharing(appStore);
+const firstView = bootPage(appStore);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

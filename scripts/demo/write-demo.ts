@@ -10,7 +10,7 @@ import {
   splitDemoFile,
   type DemoFile,
   type DemoIndexEntry,
-} from '../../src/store/demo-file';
+} from '../../src/app/demos/demo-file';
 
 /** Writes `file`'s run files under `dir` and returns its index entry. */
 export function writeDemo(dir: string, file: DemoFile, seconds: number): DemoIndexEntry {

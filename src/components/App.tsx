@@ -3,8 +3,6 @@
  * the poisoned-image gallery centre; learnability (UD cards, SAL heatmaps, per-filter SAL) right.
  */
 import { useEffect, useState } from 'react';
-import { appStore } from '../store';
-import { LabClient } from '../workers/client';
 import { ConfigPanel } from './ConfigPanel';
 import { CrossTaskPanel } from './crosstask/CrossTaskPanel';
 import { ExperimentStatus } from './ExperimentStatus';
@@ -32,40 +30,6 @@ export function App({ firstView }: Props) {
     void firstView.then(() => live && setRest(true));
     return () => {
       live = false;
-    };
-  }, [firstView]);
-  // One worker for the page; the store routes its messages to the runs.
-  // It starts once the first view is drawn and the page is idle (at most 1 s later): starting
-  // the backend (WASM compile, calibration) competes with drawing a demo on a 2-core machine.
-  useEffect(() => {
-    const { backendReady, workerError, connectLab, disconnectLab } = appStore.getState();
-    let client: LabClient | null = null;
-    const start = () => {
-      client = new LabClient({
-        onReady: (msg) => backendReady(msg.backend),
-        onError: (message) => workerError(message),
-      });
-      connectLab(client, new URL('data', document.baseURI).href);
-    };
-    // Safari has no requestIdleCallback.
-    const hasIdle = typeof window.requestIdleCallback === 'function';
-    let handle: number | null = null;
-    let gone = false;
-    void firstView.then(() => {
-      if (gone) return;
-      handle = hasIdle
-        ? window.requestIdleCallback(start, { timeout: 1000 })
-        : window.setTimeout(start, 0);
-    });
-    return () => {
-      gone = true;
-      if (handle !== null) {
-        if (hasIdle) window.cancelIdleCallback(handle);
-        else window.clearTimeout(handle);
-      }
-      if (!client) return;
-      disconnectLab();
-      client.terminate();
     };
   }, [firstView]);
 

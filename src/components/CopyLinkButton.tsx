@@ -1,7 +1,7 @@
 /** "Copy link": the page address with every setting in the hash, to the clipboard. */
 import { useRef, useState } from 'react';
 import { appStore } from '../store';
-import { shareHash } from '../store/share/share-store';
+import { shareHash } from '../app/share/share-store';
 import './share.css';
 
 export function CopyLinkButton() {

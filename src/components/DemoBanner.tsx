@@ -6,7 +6,7 @@
  */
 import { useEffect } from 'react';
 import { selectBusy, selectExperiment, useApp } from '../store';
-import { FULL_VIEW_MARK } from '../store/demo-controller';
+import { FULL_VIEW_MARK } from '../app/demos/demo-controller';
 import './demo.css';
 
 /** The parts of a full view, each marked (`salscape:<part>`) when it first shows. */

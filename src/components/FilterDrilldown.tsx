@@ -1,7 +1,7 @@
 /** The per-filter SAL of one layer at one epoch: progress while the worker measures, then a grid. */
 import { useMemo } from 'react';
 import { filterKey, selectCleanRun, selectFocusedRun, useApp } from '../store';
-import { filterGrid, fmtSal, fmtSalHover, sharedSalScale } from '../store/heatmap-model';
+import { filterGrid, fmtSal, fmtSalHover, sharedSalScale } from '../store/derived/heatmap-model';
 import { runLabel } from '../store/poison-config';
 import { fmtSeconds } from './format';
 import { HeatmapView } from './HeatmapView';

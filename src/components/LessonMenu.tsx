@@ -1,7 +1,7 @@
 /** The Lessons menu of the top bar: each lesson opens with its settings at its first step. */
 import { appStore } from '../store';
-import { startLesson } from '../store/lesson-actions';
-import { LESSONS } from '../store/lessons';
+import { startLesson } from '../app/lessons/lesson-actions';
+import { LESSONS } from '../app/lessons/lessons';
 
 export function LessonMenu() {
   return (

@@ -4,8 +4,8 @@
  */
 import { useEffect } from 'react';
 import { appStore, useApp } from '../store';
-import { applyLessonStep, closeLesson, showLessonStep } from '../store/lesson-actions';
-import { lessonById } from '../store/lessons';
+import { applyLessonStep, closeLesson, showLessonStep } from '../app/lessons/lesson-actions';
+import { lessonById } from '../app/lessons/lessons';
 
 export function LessonPanel() {
   const ref = useApp((s) => s.lesson);

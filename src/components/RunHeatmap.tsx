@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import type { ColorScale } from '../scene/colormap';
 import { useApp, type RunState } from '../store';
-import { salCellText, salHeatmap } from '../store/heatmap-model';
+import { salCellText, salHeatmap } from '../store/derived/heatmap-model';
 import { runLabel } from '../store/poison-config';
 import { HeatmapView } from './HeatmapView';
 

@@ -11,7 +11,7 @@ import {
   selectFocusedRun,
   useApp,
 } from '../store';
-import { fmtSalHover, sharedSalScale } from '../store/heatmap-model';
+import { fmtSalHover, sharedSalScale } from '../store/derived/heatmap-model';
 import { runLabel } from '../store/poison-config';
 import { RunHeatmap } from './RunHeatmap';
 import { ScaleLegend } from './ScaleLegend';

@@ -1,7 +1,7 @@
 /** The SAL colour legend: viridis from 0 to the shared maximum, in SAL units, with beta marked. */
 import { viridisGradient, type ColorScale } from '../scene/colormap';
 import { niceTicks } from '../scene/heatmap-data';
-import { fmtSal, fmtTick } from '../store/heatmap-model';
+import { fmtSal, fmtTick } from '../store/derived/heatmap-model';
 
 const GRADIENT = viridisGradient();
 

@@ -1,9 +1,9 @@
 /** Export every experiment as a `.salscape.json` session file (weights optional); import one. */
 import { useState, type ChangeEvent } from 'react';
-import { pagePersistence } from '../persist/page-persistence';
-import { exportSession, importSession } from '../persist/session-io';
+import { pagePersistence } from '../app/persist/page-persistence';
+import { exportSession, importSession } from '../app/persist/session-io';
 import { appStore } from '../store';
-import { SESSION_SUFFIX } from '../store/share/session-file';
+import { SESSION_SUFFIX } from '../app/share/session-file';
 import './share.css';
 
 export function SessionFileButtons() {

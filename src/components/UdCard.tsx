@@ -4,7 +4,7 @@
  */
 import { useMemo } from 'react';
 import { udView, useApp, type RunState } from '../store';
-import { fmtSal } from '../store/heatmap-model';
+import { fmtSal } from '../store/derived/heatmap-model';
 import { fmtSalSettings, runLabel } from '../store/poison-config';
 import { fmtPct } from './format';
 import { coarseNote, udExplanation } from './ud-text';

@@ -1,17 +1,18 @@
 /**
- * The app's one zustand store, made of typed slices (config, runs, lab). `createAppStore`
- * builds a vanilla store usable in Node tests; `appStore` is the page's instance and
- * `useApp` its React hook.
+ * The app's one zustand store, made of typed slices (`slices/`, their interfaces in `types/`).
+ * State only: reducers in `reducers/`, pure view data in `derived/`; what starts the page,
+ * fetches demos or reads files lives in `app/`. `createAppStore` builds a vanilla store usable
+ * in Node tests; `appStore` is the page's instance and `useApp` its React hook.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import { createConfigSlice } from './config-slice';
-import { createCrossTaskSlice } from './cross-task-slice';
-import { createDemoSlice } from './demo-slice';
-import { createLabSlice } from './lab-slice';
-import { createLandscapeSlice } from './landscape-slice';
-import { createShareSlice } from './share/share-slice';
-import { createRunsSlice } from './runs-slice';
+import { createConfigSlice } from './slices/config-slice';
+import { createCrossTaskSlice } from './slices/cross-task-slice';
+import { createDemoSlice } from './slices/demo-slice';
+import { createLabSlice } from './slices/lab-slice';
+import { createLandscapeSlice } from './slices/landscape-slice';
+import { createShareSlice } from './slices/share-slice';
+import { createRunsSlice } from './slices/runs-slice';
 import type { All, StoreDeps } from './types';
 
 export type {
@@ -33,7 +34,7 @@ export type {
   RunState,
   RunStatus,
   SalSeries,
-} from './run-state';
+} from './reducers/run-state';
 export {
   applyFilterMessage,
   applyRunMessage,
@@ -44,7 +45,7 @@ export {
   isActiveStatus,
   reduceFilter,
   reduceRun,
-} from './run-reducer';
+} from './reducers/run-reducer';
 export {
   experimentRuns,
   experimentStatus,
@@ -55,8 +56,8 @@ export {
   selectExperimentRuns,
   selectFocusedRun,
 } from './selectors';
-export { heatmapBeta, udView, type UdView } from './ud-view';
-export { landscapeKey, isActiveLandscape, type LandscapeJob } from './landscape-jobs';
+export { heatmapBeta, udView, type UdView } from './derived/ud-view';
+export { landscapeKey, isActiveLandscape, type LandscapeJob } from './reducers/landscape-jobs';
 
 /** A vanilla store of the whole app state. */
 export type AppStore = StoreApi<All>;

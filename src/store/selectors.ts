@@ -2,7 +2,7 @@
  * Selectors over the whole store. Those used directly with `useApp` return stored objects or
  * primitives (stable references); the array-valued ones are memoised on their inputs.
  */
-import { isActiveStatus, type RunState, type RunStatus } from './run-state';
+import { isActiveStatus, type RunState, type RunStatus } from './reducers/run-state';
 import type { All, Experiment } from './types';
 
 /** The selected experiment, or null before the first one. */

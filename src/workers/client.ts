@@ -16,6 +16,9 @@ import type {
 /** What a training run needs besides its id. */
 export type TrainJob = Omit<TrainCommand, 'type' | 'runId'>;
 
+/** A finished run the worker should adopt (a demo's or a restored one). */
+export type AdoptJob = Omit<AdoptCommand, 'type'>;
+
 /** Messages that belong to a run. */
 export type RunMessage = Exclude<FromWorker, { type: 'ready' }> & { runId: string };
 

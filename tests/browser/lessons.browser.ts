@@ -4,7 +4,7 @@
  * Lessons whose settings match a shipped demo show results without training.
  */
 import type { Page } from 'playwright-core';
-import { LESSONS } from '../../src/store/lessons';
+import { LESSONS } from '../../src/app/lessons/lessons';
 import { check, type BrowserTest } from './harness';
 
 async function stepTitle(page: Page): Promise<string> {

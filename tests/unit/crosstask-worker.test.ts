@@ -13,7 +13,7 @@ import { APP_SAL_DEFAULTS, type SalSettings } from '../../src/core/sal-types';
 import { defaultTrainConfig, type TrainConfig } from '../../src/core/train-config';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
 import type { CrossTaskResult } from '../../src/ml/tasks/cross-task';
-import { reduceCrossTask, type CrossTaskJob } from '../../src/store/cross-task-slice';
+import { reduceCrossTask, type CrossTaskJob } from '../../src/store/reducers/cross-task-jobs';
 import type { RunMessage } from '../../src/workers/client';
 import { LabSession } from '../../src/workers/lab-session';
 import { parseToWorker, type FromWorker } from '../../src/workers/protocol';

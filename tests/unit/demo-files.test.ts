@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { LANDSCAPE_DEFAULTS } from '../../src/core/landscape-types';
 import { POISON_METHOD_IDS } from '../../src/core/poison-types';
 import { createAppStore } from '../../src/store';
-import { decodeDemoFile, decodeDemoIndex, mergeDemoParts } from '../../src/store/demo-file';
-import { matchDemo } from '../../src/store/demo-match';
+import { decodeDemoFile, decodeDemoIndex, mergeDemoParts } from '../../src/app/demos/demo-file';
+import { matchDemo } from '../../src/app/demos/demo-match';
 import { DEFAULT_METHODS } from '../../src/store/poison-config';
-import { LESSONS } from '../../src/store/lessons';
-import { applyShareState } from '../../src/store/share/share-store';
+import { LESSONS } from '../../src/app/lessons/lessons';
+import { applyShareState } from '../../src/app/share/share-store';
 
 const DIR = join(__dirname, '..', '..', 'public', 'models');
 const index = decodeDemoIndex(JSON.parse(readFileSync(join(DIR, 'index.json'), 'utf8')));

@@ -6,12 +6,13 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { RunDb } from '../../src/persist/db';
-import { startPersistence } from '../../src/persist/persister';
+import { RunDb } from '../../src/app/persist/db';
+import { startPersistence } from '../../src/app/persist/persister';
 import { fakeStore, runExperiment } from './helpers/share-fixture';
-import { loadDemo, type AdoptJob } from '../../src/store/demo-load';
-import { DEMO_FORMAT, DEMO_VERSION, type DemoFile } from '../../src/store/demo-file';
-import { savedFromStore } from '../../src/store/share/saved-experiment';
+import { loadDemo } from '../../src/app/demos/demo-load';
+import type { AdoptJob } from '../../src/workers/client';
+import { DEMO_FORMAT, DEMO_VERSION, type DemoFile } from '../../src/app/demos/demo-file';
+import { savedFromStore } from '../../src/app/share/saved-experiment';
 
 let dbs = 0;
 const freshName = () => `salscape-demo-test-${++dbs}`;

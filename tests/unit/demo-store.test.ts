@@ -1,8 +1,8 @@
 /**
- * Pretrained demos in the store: which settings a demo serves (store/demo-match.ts), the demo
- * file codec (store/demo-file.ts), loading a demo into a store with its landscapes under the
- * keys the landscape panel asks for (store/demo-load.ts), the controller that fetches and loads
- * (store/demo-controller.ts) and "Train live" (store/demo-slice.ts). No tfjs: a fake worker.
+ * Pretrained demos in the store: which settings a demo serves (app/demos/demo-match.ts), the demo
+ * file codec (app/demos/demo-file.ts), loading a demo into a store with its landscapes under the
+ * keys the landscape panel asks for (app/demos/demo-load.ts), the controller that fetches and loads
+ * (app/demos/demo-controller.ts) and "Train live" (store/slices/demo-slice.ts). No tfjs: a fake worker.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { LANDSCAPE_DEFAULTS } from '../../src/core/landscape-types';
@@ -10,7 +10,7 @@ import type { PoisonMethodId } from '../../src/core/poison-types';
 import { Rng } from '../../src/core/rng';
 import type { AppStore } from '../../src/store';
 import { landscapeKey } from '../../src/store';
-import { startDemos, type DemoSource } from '../../src/store/demo-controller';
+import { startDemos, type DemoSource } from '../../src/app/demos/demo-controller';
 import {
   DEMO_FORMAT,
   DEMO_INDEX_FORMAT,
@@ -24,14 +24,14 @@ import {
   type DemoFile,
   type DemoIndex,
   type DemoLandscape,
-} from '../../src/store/demo-file';
-import { demoExperimentId, demoRunId, loadDemo } from '../../src/store/demo-load';
-import { matchDemo, type MatchSettings } from '../../src/store/demo-match';
-import { jobsForView } from '../../src/store/landscape-view';
+} from '../../src/app/demos/demo-file';
+import { demoExperimentId, demoRunId, loadDemo } from '../../src/app/demos/demo-load';
+import { matchDemo, type MatchSettings } from '../../src/app/demos/demo-match';
+import { jobsForView } from '../../src/store/derived/landscape-view';
 import { methodEps } from '../../src/store/poison-config';
-import { savedFromStore } from '../../src/store/share/saved-experiment';
+import { savedFromStore } from '../../src/app/share/saved-experiment';
 import { fakeStore, runExperiment, snapshot, type FakeLab } from './helpers/share-fixture';
-import type { AdoptJob } from '../../src/store/demo-load';
+import type { AdoptJob } from '../../src/workers/client';
 import type { DefenceSettings } from '../../src/core/defence-types';
 
 const METHODS: PoisonMethodId[] = ['random', 'lsp', 'tap'];

@@ -12,12 +12,7 @@ import { defaultTrainConfig, type TrainConfig } from '../../src/core/train-confi
 import { loadDatasetNode } from '../../src/ml/data/load-node';
 import { LabSession } from '../../src/workers/lab-session';
 import { interpolationAlphas } from '../../src/workers/landscape-job';
-import {
-  parseToWorker,
-  type FromWorker,
-  type LandscapeCommand,
-  type LandscapeKind,
-} from '../../src/workers/protocol';
+import { parseToWorker, type FromWorker, type LandscapeCommand, type LandscapeKind } from '../../src/workers/protocol';
 
 const config: TrainConfig = {
   ...defaultTrainConfig(),

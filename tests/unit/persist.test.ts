@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { RunDb } from '../../src/persist/db';
-import { startPersistence } from '../../src/persist/persister';
-import { INTERRUPTED_MESSAGE, toSavedRun } from '../../src/store/share/saved-experiment';
+import { RunDb } from '../../src/app/persist/db';
+import { startPersistence } from '../../src/app/persist/persister';
+import { INTERRUPTED_MESSAGE, toSavedRun } from '../../src/app/share/saved-experiment';
 import { fakeStore, runExperiment } from './helpers/share-fixture';
 
 let dbs = 0;

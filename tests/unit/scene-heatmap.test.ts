@@ -31,7 +31,7 @@ import {
   salCellText,
   salHeatmap,
   sharedSalScale,
-} from '../../src/store/heatmap-model';
+} from '../../src/store/derived/heatmap-model';
 import { APP_SAL_DEFAULTS } from '../../src/core/sal-types';
 
 const rgbAt = (buf: Float32Array, cell: number) => Array.from(buf.subarray(cell * 3, cell * 3 + 3));

@@ -6,10 +6,10 @@ import {
   bytesToBase64,
   float32ToBase64,
 } from '../../src/core/session-file-binary';
-import { savedFromStore } from '../../src/store/share/saved-experiment';
-import { decodeSession, encodeSession, SESSION_FORMAT } from '../../src/store/share/session-file';
-import { shareHash } from '../../src/store/share/share-store';
-import { exportSession, importSession } from '../../src/persist/session-io';
+import { savedFromStore } from '../../src/app/share/saved-experiment';
+import { decodeSession, encodeSession, SESSION_FORMAT } from '../../src/app/share/session-file';
+import { shareHash } from '../../src/app/share/share-store';
+import { exportSession, importSession } from '../../src/app/persist/session-io';
 import { fakeStore, floats, runExperiment, snapshot } from './helpers/share-fixture';
 
 const bitsOf = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));

@@ -16,7 +16,7 @@ import {
 } from '../../src/store';
 import { CLEAN_RUN_COLOR, METHOD_COLORS, runColor } from '../../src/store/palette';
 import { fmtBudget, methodEps } from '../../src/store/poison-config';
-import { createRun, reduceRun, type RunState } from '../../src/store/run-reducer';
+import { createRun, reduceRun, type RunState } from '../../src/store/reducers/run-reducer';
 import { UD_UNDEFINED_NO_CLEAN_LP } from '../../src/core/ud';
 
 /** A LabClient stand-in that records every job and lets the test play the worker. */

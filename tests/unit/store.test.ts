@@ -13,7 +13,7 @@ import {
   type LabClientLike,
 } from '../../src/store';
 import { configErrors, firstConfigError, rangeText } from '../../src/store/config-fields';
-import { createRun, MAX_LOSS_POINTS, reduceRun } from '../../src/store/run-reducer';
+import { createRun, MAX_LOSS_POINTS, reduceRun } from '../../src/store/reducers/run-reducer';
 
 /** A LabClient stand-in that records calls and lets the test play the worker. */
 class FakeClient implements LabClientLike {

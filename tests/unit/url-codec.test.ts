@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createAppStore } from '../../src/store';
-import {
-  applyShareState,
-  shareHash,
-  shareState,
-  syncHash,
-} from '../../src/store/share/share-store';
-import type { ShareState } from '../../src/store/share/share-types';
-import { decodeShareState, encodeShareState } from '../../src/store/share/url-codec';
+import { applyShareState, shareHash, shareState, syncHash } from '../../src/app/share/share-store';
+import type { ShareState } from '../../src/app/share/share-types';
+import { decodeShareState, encodeShareState } from '../../src/app/share/url-codec';
 
 /** A state where every field differs from the defaults, so a round trip proves each one. */
 function everyField(): ShareState {

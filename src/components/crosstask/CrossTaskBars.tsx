@@ -2,7 +2,7 @@
  * Clean vs poisoned quality per task as paired horizontal bars (HTML, no chart library: four
  * to six pairs of bars with a chance mark read better as plain elements than as a plot).
  */
-import type { CrossTaskRow } from '../../store/cross-task-view';
+import type { CrossTaskRow } from '../../store/derived/cross-task-view';
 import { CLEAN_RUN_COLOR } from '../../store/palette';
 
 export function CrossTaskBars({

@@ -4,8 +4,8 @@
  */
 import { useMemo } from 'react';
 import { HEAD_TASK_INFO, type HeadTask } from '../../core/tasks';
-import { taskSalSeries, type CrossTaskResult } from '../../store/cross-task-view';
-import { salHeatmap, sharedSalScale } from '../../store/heatmap-model';
+import { taskSalSeries, type CrossTaskResult } from '../../store/derived/cross-task-view';
+import { salHeatmap, sharedSalScale } from '../../store/derived/heatmap-model';
 import { CLEAN_RUN_COLOR } from '../../store/palette';
 import { HeatmapView } from '../HeatmapView';
 

@@ -1,5 +1,5 @@
 /** The cross-task table: per task head, clean vs poisoned test quality, change and UD. */
-import type { CrossTaskRow } from '../../store/cross-task-view';
+import type { CrossTaskRow } from '../../store/derived/cross-task-view';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 const ud = (v: number) => v.toFixed(2);

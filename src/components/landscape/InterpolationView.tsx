@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import { useApp, type LandscapeJob } from '../../store';
-import type { NeededJob } from '../../store/landscape-view';
+import type { NeededJob } from '../../store/derived/landscape-view';
 import { AXIS, fitToParent, pctValue } from '../chart-utils';
 
 interface Props {

@@ -21,7 +21,7 @@ import {
   useApp,
   type LandscapeJob,
 } from '../../store';
-import { jobsForView } from '../../store/landscape-view';
+import { jobsForView } from '../../store/derived/landscape-view';
 import { runLabel } from '../../store/poison-config';
 import { ProgressBar } from '../ProgressBar';
 import { InterpolationView } from './InterpolationView';

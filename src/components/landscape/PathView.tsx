@@ -7,7 +7,12 @@ import { useMemo } from 'react';
 import { viridisInto } from '../../scene/colormap';
 import { unit } from '../../scene/surface-data';
 import { useApp, type LandscapeJob } from '../../store';
-import { pathOnGrid, sharedScale, surfacePanel, type NeededJob } from '../../store/landscape-view';
+import {
+  pathOnGrid,
+  sharedScale,
+  surfacePanel,
+  type NeededJob,
+} from '../../store/derived/landscape-view';
 import { ContourView } from './ContourView';
 import { LandscapeLegend } from './LandscapeLegend';
 

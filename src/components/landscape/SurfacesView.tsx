@@ -13,7 +13,7 @@ import {
   surfacePanel,
   type NeededJob,
   type SurfacePanel,
-} from '../../store/landscape-view';
+} from '../../store/derived/landscape-view';
 import { ContourView } from './ContourView';
 import { LandscapeLegend } from './LandscapeLegend';
 import { SurfaceView3D } from './SurfaceView3D';
