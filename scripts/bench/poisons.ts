@@ -57,8 +57,9 @@ import {
 } from '../../src/core/defence-types';
 import { nodeJpegCodec } from '../../src/ml/defences/jpeg-node';
 import { runExperiment } from '../../src/ml/experiment/run-experiment';
-import { getPoison, type SurrogateModel } from '../../src/ml/poisons';
+import { getPoison } from '../../src/ml/poisons';
 import { runTraining, selectRunData } from '../../src/ml/train/run-training';
+import type { SurrogateModel } from '../../src/core/model-spec';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CIFAR_EPS = 8 / 255;

@@ -53,9 +53,10 @@ import { selectBackendNode } from '../../src/ml/engine/backend';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
 import { toTensors } from '../../src/ml/data/tensors';
 import { firstImages, runExperiment } from '../../src/ml/experiment/run-experiment';
-import { getPoison, type SurrogateModel } from '../../src/ml/poisons';
+import { getPoison } from '../../src/ml/poisons';
 import { salAllLayers } from '../../src/ml/sal/sal';
 import { runTraining, selectRunData } from '../../src/ml/train/run-training';
+import type { SurrogateModel } from '../../src/core/model-spec';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -11,16 +11,11 @@ import { POISON_METHODS, resolvePoisonSettings, type PoisonSettings } from '../c
 import { deriveSeed } from '../core/rng';
 import { buildTaskData, HEAD_TASK_INFO, type HeadTask, type TaskId } from '../core/tasks';
 import type { EpochMetrics, StepProgress } from '../core/run-types';
-import { SAL_L0_DEPARTURE, type SalSettings } from '../core/sal-types';
+import { SAL_L0_DEPARTURE, type SalSettings, type SalRow } from '../core/sal-types';
 import type { TrainConfig } from '../core/train-config';
 import { selectBackendNode } from '../ml/engine/backend';
 import { loadDatasetNode } from '../ml/data/load-node';
-import {
-  poisonSummary,
-  runExperiment,
-  type PoisonSummary,
-  type SalRow,
-} from '../ml/experiment/run-experiment';
+import { runExperiment } from '../ml/experiment/run-experiment';
 import { getPoison } from '../ml/poisons';
 import { runTask, taskLr } from '../ml/tasks/task-run';
 import { nodeJpegCodec } from '../ml/defences/jpeg-node';
@@ -33,6 +28,7 @@ import { writeRunFiles } from './run-files';
 import type { RunPoison } from './run-record';
 import { describeSal } from './sal-flags';
 import { loadSurrogateRun, trainSurrogate, type LoadedSurrogate } from './surrogate';
+import { poisonSummary, type PoisonSummary } from '../core/experiment-types';
 
 /** The final summary (`--json` prints exactly this object). Accuracies are fractions. */
 export interface TrainSummary {

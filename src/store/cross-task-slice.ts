@@ -6,7 +6,7 @@ import type { StateCreator } from 'zustand';
 import type { PoisonMethodId, PoisonSettings } from '../core/poison-types';
 import type { SalSettings } from '../core/sal-types';
 import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
-import type { CrossTaskResult } from '../ml/tasks/cross-task';
+import type { CrossTaskResult } from '../core/cross-task-types';
 import type { RunMessage } from '../workers/client';
 import { poisonConfigError, poisonSettingsFor } from './poison-config';
 import type { All, StoreDeps } from './types';

@@ -9,8 +9,8 @@ import { resolvePoisonSettings, type PoisonSettings } from '../core/poison-types
 import { assertSameLayout, type WeightSnapshot } from '../core/weights';
 import { applyDataDefence, type JpegCodec } from '../ml/defences';
 import { initSnapshot } from '../ml/models/params';
-import type { ModelSpec } from '../ml/models/zoo';
-import { getPoison, type SurrogateModel } from '../ml/poisons';
+import type { ModelSpec, SurrogateModel } from '../core/model-spec';
+import { getPoison } from '../ml/poisons';
 
 /**
  * Checkpoints of an adopted run, epoch 0 first. `given` holds epochs 0..T, or 1..T, or the

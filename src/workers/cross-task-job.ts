@@ -4,9 +4,10 @@
  * configuration are kept, so trying another poison retrains only the poisoned side.
  */
 import type { ImageSet } from '../core/dataset';
-import type { SurrogateModel } from '../ml/poisons';
-import { runCrossTask, type CrossTaskResult, type CrossTaskRun } from '../ml/tasks/cross-task';
+import type { SurrogateModel } from '../core/model-spec';
+import { runCrossTask } from '../ml/tasks/cross-task';
 import type { CrossTaskCommand, FromWorker } from './protocol';
+import type { CrossTaskResult, CrossTaskRun } from '../core/cross-task-types';
 
 /** A clean digits model (TAP / SEP attack it) and the clean runs of one configuration. */
 interface CleanSide {

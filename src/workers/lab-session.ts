@@ -9,7 +9,7 @@ import type { DatasetName, TrainConfig } from '../core/train-config';
 import type { WeightSnapshot } from '../core/weights';
 import { runExperiment, firstImages } from '../ml/experiment/run-experiment';
 import { toTensors } from '../ml/data/tensors';
-import type { ModelSpec } from '../ml/models/zoo';
+import type { ModelSpec } from '../core/model-spec';
 import { salPerFilter } from '../ml/sal/sal';
 import type { JpegCodec } from '../ml/defences/jpeg';
 import { CancelledError } from '../ml/train/train-loop';

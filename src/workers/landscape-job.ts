@@ -13,7 +13,7 @@ import { firstImages } from '../ml/experiment/run-experiment';
 import { interpolate } from '../ml/landscape/interpolate';
 import { computePathSurface } from '../ml/landscape/path';
 import { computeSurface } from '../ml/landscape/surface';
-import type { ModelSpec } from '../ml/models/zoo';
+import type { ModelSpec } from '../core/model-spec';
 import type { FromWorker, LandscapeCommand } from './protocol';
 
 /** What a landscape job needs of a finished run. */

@@ -15,9 +15,13 @@ import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
 import type { WeightSnapshot } from '../core/weights';
 import { PoisonSettingsSchema, type PoisonSettings } from '../core/poison-types';
 import { DefenceSettingsSchema, type DefenceSettings } from '../core/defence-types';
-import { SalSettingsSchema, type FilterSal, type SalSettings } from '../core/sal-types';
-import type { GallerySample, PoisonSummary, SalRow } from '../ml/experiment/run-experiment';
-import type { CrossTaskResult } from '../ml/tasks/cross-task';
+import {
+  SalSettingsSchema,
+  type FilterSal,
+  type SalSettings,
+  type SalRow,
+} from '../core/sal-types';
+import type { CrossTaskResult } from '../core/cross-task-types';
 import {
   LandscapeSettingsSchema,
   type InterpolationCurve,
@@ -25,6 +29,7 @@ import {
   type PathPlane,
   type SurfaceGrid,
 } from '../core/landscape-types';
+import type { GallerySample, PoisonSummary, SampleImages } from '../core/experiment-types';
 
 /** A training run: its settings, an optional poison and defence, optional SAL after every epoch. */
 export interface TrainCommand {
@@ -119,17 +124,6 @@ export type ToWorker =
   | CrossTaskCommand
   | AdoptCommand
   | { type: 'cancel'; runId: string };
-
-/** A few images of the training subset for the sample grid (bytes, HWC). */
-export interface SampleImages {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-  classNames: string[];
-}
 
 /** Worker -> app. */
 export type FromWorker =

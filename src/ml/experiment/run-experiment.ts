@@ -6,25 +6,19 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectSubset, type ImageSet } from '../../core/dataset';
-import {
-  resolvePoisonSettings,
-  type PoisonReport,
-  type PoisonResult,
-  type PoisonSettings,
-  type ResolvedPoisonSettings,
-  type PoisonNorms,
-} from '../../core/poison-types';
-import type { SalRecord, SalSettings } from '../../core/sal-types';
+import { resolvePoisonSettings, type PoisonSettings } from '../../core/poison-types';
+import { poisonSummary, type GallerySample, type PoisonSummary } from '../../core/experiment-types';
+import type { SalRecord, SalRow, SalSettings } from '../../core/sal-types';
 import { describeDefence, type DefenceSettings } from '../../core/defence-types';
 import { applyDataDefence, loopDefence, type JpegCodec } from '../defences';
 import type { TrainConfig } from '../../core/train-config';
 import { toTensors } from '../data/tensors';
-import { getPoison, type SurrogateModel } from '../poisons';
+import { getPoison } from '../poisons';
 import { salAllLayers } from '../sal/sal';
 import { weightLayerNames } from '../models/zoo';
 import { runTraining, specFor, type RunHooks } from '../train/run-training';
 import type { TrainResult } from '../train/train-loop';
-import type { ModelSpec } from '../models/zoo';
+import type { ModelSpec, SurrogateModel } from '../../core/model-spec';
 
 /** What to run: training settings, an optional poison and optional per-epoch SAL. */
 export interface ExperimentSpec {
@@ -43,54 +37,6 @@ export interface DefenceSummary {
   /** Set when the defence changed nothing (grayscale on grey images). */
   note: string | null;
   /** Seconds spent rewriting the training set (0 for loop defences). */
-  seconds: number;
-}
-
-/** What a poisoning step produced, without the images (those stay with the run). */
-export interface PoisonSummary {
-  method: PoisonSettings['method'];
-  settings: ResolvedPoisonSettings;
-  norms: PoisonNorms;
-  report: PoisonReport;
-  seconds: number;
-  poisonedCount: number;
-  reduced?: string;
-}
-
-/** The summary of a poisoning result (the images stay with the caller). */
-export function poisonSummary(r: PoisonResult): PoisonSummary {
-  return {
-    method: r.settings.method,
-    settings: r.settings,
-    norms: r.norms,
-    report: r.report,
-    seconds: r.seconds,
-    poisonedCount: r.poisonedMask.reduce((a, b) => a + b, 0),
-    ...(r.reduced ? { reduced: r.reduced } : {}),
-  };
-}
-
-/** A few images per class: original and poisoned bytes and the perturbation (HWC). */
-export interface GallerySample {
-  original: Uint8Array;
-  poisoned: Uint8Array;
-  perturbation: Float32Array;
-  labels: Uint8Array;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-  classNames: string[];
-}
-
-/** SAL of all weight layers after one epoch. */
-export interface SalRow {
-  epoch: number;
-  layers: string[];
-  values: number[];
-  up: number[];
-  down: number[];
-  l0: number;
   seconds: number;
 }
 

@@ -4,14 +4,14 @@
  * `train --task` and the cross-task experiment both call this.
  */
 import type { SalRecord, SalSettings } from '../../core/sal-types';
+import type { TaskEpochMetrics, TaskRunResult, TaskSalRow } from '../../core/task-run-types';
 import type { HeadTask, TaskData, TaskId } from '../../core/tasks';
 import type { TrainConfig } from '../../core/train-config';
 import type { WeightSnapshot } from '../../core/weights';
-import type { SalRow } from '../experiment/run-experiment';
 import { disposeTaskTensors, taskTensors } from './task-data';
 import { buildTaskModel, initTaskWeights, type TaskModel } from './task-model';
 import { taskSal } from './task-sal';
-import { trainTask, type TaskEpochMetrics, type TaskStepProgress } from './task-train';
+import { trainTask, type TaskStepProgress } from './task-train';
 
 /**
  * Learning rate of a task when none is given: the configuration's, capped where measurement
@@ -33,11 +33,6 @@ export function taskLr(config: TrainConfig, task: TaskId): number {
   return config.lr;
 }
 
-/** SAL of the trunk layers for one head after one epoch. */
-export interface TaskSalRow extends SalRow {
-  head: HeadTask;
-}
-
 /** Callbacks of a task run. */
 export interface TaskRunHooks {
   onProgress?: (p: TaskStepProgress) => void;
@@ -45,22 +40,6 @@ export interface TaskRunHooks {
   onSalProgress?: (epoch: number, fraction: number) => void;
   onSal?: (row: TaskSalRow) => void;
   shouldStop?: () => boolean;
-}
-
-/** A finished task run (plain data, safe to postMessage). */
-export interface TaskRunResult {
-  task: TaskId;
-  lr: number;
-  heads: HeadTask[];
-  trunkLayers: string[];
-  metrics: TaskEpochMetrics[];
-  /** Per head: SAL of the trunk layers after every epoch (absent without SAL settings). */
-  sal: Partial<Record<HeadTask, SalRecord>>;
-  /** Final weights (task model names; see task-model.ts). */
-  final: WeightSnapshot;
-  /** Weights after every epoch (epoch 0 = init) when `keepCheckpoints`. */
-  checkpoints?: WeightSnapshot[];
-  seconds: number;
 }
 
 /**
