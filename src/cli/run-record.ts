@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { PoisonSummary } from '../core/experiment-types';
 import type { EpochMetrics } from '../core/run-types';
 import { SalRecordSchema, type SalRecord } from '../core/sal-types';
-import type { DefenceSummary } from '../ml/experiment/run-experiment';
+import type { DefenceSummary } from '../core/experiment-types';
 import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
 
 /** The `poison` field of run.json: what was done to the training set before training. */

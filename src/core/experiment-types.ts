@@ -4,6 +4,7 @@
  * sends them, the store keeps them and the CLI writes them, so they live here, free of tfjs.
  */
 import type { ImageSet } from './dataset';
+import type { DefenceSettings } from './defence-types';
 import type {
   PoisonNorms,
   PoisonReport,
@@ -49,3 +50,14 @@ export type GallerySample = Omit<SampleImages, 'images'> & {
   poisoned: Uint8Array;
   perturbation: Float32Array;
 };
+
+/** What the defence step did. */
+export interface DefenceSummary {
+  settings: DefenceSettings;
+  /** e.g. "JPEG q10". */
+  label: string;
+  /** Set when the defence changed nothing (grayscale on grey images). */
+  note: string | null;
+  /** Seconds spent rewriting the training set (0 for loop defences). */
+  seconds: number;
+}

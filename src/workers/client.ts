@@ -8,13 +8,11 @@ import type {
   CrossTaskCommand,
   FilterSalCommand,
   FromWorker,
+  JobCommand,
   LandscapeCommand,
   ToWorker,
   TrainCommand,
 } from './protocol';
-
-/** The commands that start a job: each has its own run id and its own messages. */
-export type JobCommand = TrainCommand | FilterSalCommand | LandscapeCommand | CrossTaskCommand;
 
 /** What a training run needs besides its id. */
 export type TrainJob = Omit<TrainCommand, 'type' | 'runId'>;

@@ -140,6 +140,9 @@ export type CrossTaskCommand = z.infer<typeof CrossTaskCommandSchema>;
 const CancelCommandSchema = z.object({ type: z.literal('cancel'), runId });
 export type CancelCommand = z.infer<typeof CancelCommandSchema>;
 
+/** The commands that start a job: each has its own run id, messages and place in the queue. */
+export type JobCommand = TrainCommand | FilterSalCommand | LandscapeCommand | CrossTaskCommand;
+
 const ToWorkerSchema = z.discriminatedUnion('type', [
   InitCommandSchema,
   TrainCommandSchema,
