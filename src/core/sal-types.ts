@@ -192,3 +192,33 @@ export const SalRecordSchema = z
 
 /** The `sal` field of run.json: SAL after every epoch of a run, with its settings. */
 export type SalRecord = z.infer<typeof SalRecordSchema>;
+
+/** A run.json record with no epoch yet, to fill row by row with {@link pushSalRow}. */
+export function emptySalRecord(settings: SalSettings, layers: string[]): SalRecord {
+  return { settings, layers, values: [], up: [], down: [], l0: [] };
+}
+
+/** The row of one epoch from the per-layer results of a measurement. */
+export function salRowOf(
+  epoch: number,
+  r: { layers: readonly LayerSal[]; l0: number },
+  seconds: number,
+): SalRow {
+  return {
+    epoch,
+    layers: r.layers.map((l) => l.name),
+    values: r.layers.map((l) => l.sal),
+    up: r.layers.map((l) => l.up),
+    down: r.layers.map((l) => l.down),
+    l0: r.l0,
+    seconds,
+  };
+}
+
+/** Appends a row's measured fields to a record as its next epoch (in place, as a run goes). */
+export function pushSalRow(rec: SalRecord, row: SalRow): void {
+  rec.values.push(row.values);
+  rec.up.push(row.up);
+  rec.down.push(row.down);
+  rec.l0?.push(row.l0);
+}

@@ -9,7 +9,14 @@ import { selectSubset, type ImageSet } from '../../core/dataset';
 import type { DefenceSettings } from '../../core/defence-types';
 import type { DefenceSummary, GallerySample, PoisonSummary } from '../../core/experiment-types';
 import type { PoisonSettings } from '../../core/poison-types';
-import type { SalRecord, SalRow, SalSettings } from '../../core/sal-types';
+import {
+  emptySalRecord,
+  pushSalRow,
+  salRowOf,
+  type SalRecord,
+  type SalRow,
+  type SalSettings,
+} from '../../core/sal-types';
 import { loopDefence, type JpegCodec } from '../defences';
 import type { TrainConfig } from '../../core/train-config';
 import { toTensors } from '../data/tensors';
@@ -80,14 +87,7 @@ export async function runExperiment(
   const salSettings = exp.sal;
   const salData = salSettings ? toTensors(firstImages(trainSet, salSettings.subsetSize)) : null;
   const sal: SalRecord | null = salSettings
-    ? {
-        settings: salSettings,
-        layers: weightLayerNames(spec),
-        values: [],
-        up: [],
-        down: [],
-        l0: [],
-      }
+    ? emptySalRecord(salSettings, weightLayerNames(spec))
     : null;
   try {
     const result = await runTraining(
@@ -105,19 +105,8 @@ export async function runExperiment(
               hooks.onStage?.('sal', `SAL after epoch ${m.epoch}`, done / total),
             ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
           });
-          const row: SalRow = {
-            epoch: m.epoch,
-            layers: r.layers.map((l) => l.name),
-            values: r.layers.map((l) => l.sal),
-            up: r.layers.map((l) => l.up),
-            down: r.layers.map((l) => l.down),
-            l0: r.l0,
-            seconds: (performance.now() - t0) / 1000,
-          };
-          sal.values.push(row.values);
-          sal.up.push(row.up);
-          sal.down.push(row.down);
-          sal.l0?.push(row.l0);
+          const row = salRowOf(m.epoch, r, (performance.now() - t0) / 1000);
+          pushSalRow(sal, row);
           hooks.onSal?.(row);
         },
       },

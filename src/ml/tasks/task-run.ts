@@ -3,7 +3,13 @@
  * data with the clean test set, and per-head SAL of the trunk after every epoch. The CLI's
  * `train --task` and the cross-task experiment both call this.
  */
-import type { SalRecord, SalSettings } from '../../core/sal-types';
+import {
+  emptySalRecord,
+  pushSalRow,
+  salRowOf,
+  type SalRecord,
+  type SalSettings,
+} from '../../core/sal-types';
 import type { TaskEpochMetrics, TaskRunResult, TaskSalRow } from '../../core/task-run-types';
 import type { HeadTask, TaskData, TaskId } from '../../core/tasks';
 import type { TrainConfig } from '../../core/train-config';
@@ -70,9 +76,7 @@ export async function runTask(o: {
   const train = taskTensors(o.train, heads);
   const test = taskTensors(o.test, heads);
   const sal: Partial<Record<HeadTask, SalRecord>> = {};
-  if (o.sal)
-    for (const h of heads)
-      sal[h] = { settings: o.sal, layers: model.trunkLayers, values: [], up: [], down: [], l0: [] };
+  if (o.sal) for (const h of heads) sal[h] = emptySalRecord(o.sal, model.trunkLayers);
   const t0 = performance.now();
   try {
     const r = await trainTask({
@@ -99,20 +103,10 @@ export async function runTask(o: {
             ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
           });
           const row: TaskSalRow = {
-            epoch: m.epoch,
+            ...salRowOf(m.epoch, s, (performance.now() - ts) / 1000),
             head: h,
-            layers: s.layers.map((l) => l.name),
-            values: s.layers.map((l) => l.sal),
-            up: s.layers.map((l) => l.up),
-            down: s.layers.map((l) => l.down),
-            l0: s.l0,
-            seconds: (performance.now() - ts) / 1000,
           };
-          const rec = sal[h]!;
-          rec.values.push(row.values);
-          rec.up.push(row.up);
-          rec.down.push(row.down);
-          rec.l0?.push(row.l0);
+          pushSalRow(sal[h]!, row);
           hooks.onSal?.(row);
         }
       },
