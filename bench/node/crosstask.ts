@@ -44,14 +44,11 @@ import {
 } from '../../src/core/train-config';
 import { selectBackendNode } from '../../src/ml/engine/backend';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
-import {
-  runCrossTask,
-  type CrossTaskResult,
-  type HeadOutcome,
-} from '../../src/ml/tasks/cross-task';
+import { runCrossTask } from '../../src/ml/tasks/cross-task';
 import { taskLr } from '../../src/ml/tasks/task-run';
 import { selectRunData } from '../../src/ml/train/run-training';
 import { intFlag, list } from './flags';
+import type { CrossTaskResult, HeadOutcome } from '../../src/core/cross-task-types';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { WeightSnapshot } from '../core/weights';
 import { artifactsToModelJSON, loadZooModel, snapshotToArtifacts } from '../ml/models/export';
-import type { ModelSpec } from '../ml/models/zoo';
+import type { ModelSpec } from '../core/model-spec';
 
 /** Writes `snapshot` as a layers model in `dir` (created if needed); returns the model.json path. */
 export async function writeModelDir(

@@ -5,7 +5,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { WeightSnapshot } from '../core/weights';
-import type { ModelSpec } from '../ml/models/zoo';
+import type { ModelSpec } from '../core/model-spec';
 import { writeCheckpoints } from './checkpoints';
 import { writeModelDir } from './model-dir';
 import type { RunRecord } from './run-record';

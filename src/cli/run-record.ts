@@ -5,26 +5,14 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { PoisonMethodId, PoisonNorms, PoisonReport } from '../core/poison-types';
-import type { ResolvedPoisonSettings } from '../core/poison-types';
+import type { PoisonSummary } from '../core/experiment-types';
 import type { EpochMetrics } from '../core/run-types';
 import { SalRecordSchema, type SalRecord } from '../core/sal-types';
-import type { DefenceSummary } from '../ml/experiment/run-experiment';
+import type { DefenceSummary } from '../core/experiment-types';
 import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
 
 /** The `poison` field of run.json: what was done to the training set before training. */
-export interface RunPoison {
-  method: PoisonMethodId;
-  /** The settings used, every default filled in. */
-  settings: ResolvedPoisonSettings;
-  /** Measured after quantisation, over the poisoned images. */
-  norms: PoisonNorms;
-  report: PoisonReport;
-  /** Seconds the generation took. */
-  seconds: number;
-  poisonedCount: number;
-  /** Set for reduced versions (REM): what was reduced. */
-  reduced?: string;
+export interface RunPoison extends PoisonSummary {
   /**
    * TAP / SEP: the clean model attacked: the absolute path of the --surrogate-run folder, or
    * "in-process" when the clean run of the same config was trained first.

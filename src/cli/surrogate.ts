@@ -5,7 +5,7 @@
 import type { ImageSet } from '../core/dataset';
 import type { TrainConfig } from '../core/train-config';
 import { assertSameLayout } from '../core/weights';
-import type { SurrogateModel } from '../ml/poisons';
+import type { SurrogateModel } from '../core/model-spec';
 import { runTraining } from '../ml/train/run-training';
 import { UsageError } from './args';
 import { readCheckpoint, readCheckpointIndex } from './checkpoints';

@@ -13,7 +13,7 @@ import { buildTaskData, HEAD_TASK_INFO, type HeadTask, type TaskId } from '../co
 import type { SalSettings } from '../core/sal-types';
 import type { TrainConfig } from '../core/train-config';
 import { selectBackendNode } from '../ml/engine/backend';
-import { poisonSummary, type PoisonSummary } from '../ml/experiment/run-experiment';
+import { poisonSummary, type PoisonSummary } from '../core/experiment-types';
 import { getPoison } from '../ml/poisons';
 import { runTask, taskLr } from '../ml/tasks/task-run';
 import type { CliIO } from './command';

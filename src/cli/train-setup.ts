@@ -7,7 +7,7 @@ import { POISON_METHODS, type PoisonSettings } from '../core/poison-types';
 import type { SalSettings } from '../core/sal-types';
 import type { TrainConfig } from '../core/train-config';
 import { loadDatasetNode } from '../ml/data/load-node';
-import type { PoisonSummary } from '../ml/experiment/run-experiment';
+import type { PoisonSummary } from '../core/experiment-types';
 import { selectRunData } from '../ml/train/run-training';
 import { UsageError } from './args';
 import type { CliIO } from './command';

@@ -1,7 +1,7 @@
 /** Sample images of the clean run's training subset, one row per class, drawn with ImageData. */
 import { useEffect, useMemo, useRef } from 'react';
 import { selectCleanRun, useApp } from '../store';
-import type { SampleImages } from '../workers/protocol';
+import type { SampleImages } from '../core/experiment-types';
 
 /** Pixels between images in a row. */
 const GAP = 2;

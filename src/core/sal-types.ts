@@ -4,21 +4,24 @@
  */
 import { z } from 'zod';
 
-/** SAL settings; every SAL figure is shown next to these. */
-export interface SalSettings {
+/** SAL settings with the range of every field; every SAL figure is shown next to these. */
+export const SalSettingsSchema = z.object({
   /** Relative radius: a copy may move W_l at most eps * ||W_l||_F (paper 0.05). */
-  eps: number;
+  eps: z.number().gt(0).max(1),
   /** Plain SGD step size of the descent and ascent copies (paper 0.1). */
-  lr: number;
+  lr: z.number().gt(0).max(10),
   /** K: full passes over the data per copy, each followed by projection and evaluation (paper 10). */
-  rounds: number;
+  rounds: z.number().int().min(1).max(100),
   /** Mini-batch size of the SGD passes and the evaluations (paper 256). */
-  batchSize: number;
+  batchSize: z.number().int().min(1).max(4096),
   /** Images used: the first `subsetSize` of the run's training set in stored order (all if fewer). */
-  subsetSize: number;
+  subsetSize: z.number().int().min(1).max(60000),
   /** How L0 is measured: the unperturbed model's mean loss on the data, in inference mode. */
-  l0Mode: 'inference';
-}
+  l0Mode: z.literal('inference'),
+});
+
+/** SAL settings; every SAL figure is shown next to these. */
+export type SalSettings = z.infer<typeof SalSettingsSchema>;
 
 /**
  * The paper's settings (`poison_train_sharp.py` defaults: param_eps 0.05, sharp_lr 0.1,
@@ -61,16 +64,6 @@ export const SAL_L0_DEPARTURE =
   'training loss of the epoch, measured while the weights were still moving, so its S_up and ' +
   'S_down start from a different baseline.';
 
-/** Schema of {@link SalSettings} with the range of every field. */
-export const SalSettingsSchema = z.object({
-  eps: z.number().gt(0).max(1),
-  lr: z.number().gt(0).max(10),
-  rounds: z.number().int().min(1).max(100),
-  batchSize: z.number().int().min(1).max(4096),
-  subsetSize: z.number().int().min(1).max(60000),
-  l0Mode: z.literal('inference'),
-});
-
 /** Parses an unknown value as SalSettings; throws an Error naming the first bad field. */
 export function parseSalSettings(v: unknown): SalSettings {
   const r = SalSettingsSchema.safeParse(v);
@@ -101,32 +94,74 @@ export interface FilterSal {
   down: number;
 }
 
-/** The `sal` field of run.json: SAL after every epoch of a run. */
-export interface SalRecord {
-  settings: SalSettings;
-  /** Weight-layer names, the columns of the matrices. */
-  layers: string[];
-  /** [epoch][layer] SAL values; row t is epoch t + 1. */
-  values: number[][];
-  /** [epoch][layer] S_up parts. */
-  up: number[][];
-  /** [epoch][layer] S_down parts. */
-  down: number[][];
-  /** Optional [epoch] L0 (mean loss of the unperturbed model on the SAL images). */
-  l0?: number[];
+/** Per-layer figures, in the order of the `layers` they come with. */
+const perLayer = z.array(z.number());
+
+/**
+ * What SAL measures after one epoch, field by field: the one list of SAL's measured fields.
+ * A row (one epoch), a series (the app's, all epochs) and run.json's record are all built
+ * from it, so a field added here reaches each of them.
+ */
+const salMeasureShape = {
+  /** SAL of each layer: `up` if |up| > |down| else `down` (see {@link LayerSal}). */
+  values: perLayer,
+  /** S_up of each layer. */
+  up: perLayer,
+  /** S_down of each layer. */
+  down: perLayer,
+  /** L0: the unperturbed model's mean loss on the SAL images. */
+  l0: z.number(),
+};
+
+type PerEpoch<S extends Record<string, z.ZodType>> = { [K in keyof S]: z.ZodArray<S[K]> };
+
+/** The same fields with one entry per epoch (a per-layer array becomes [epoch][layer]). */
+function perEpoch<S extends Record<string, z.ZodType>>(shape: S): PerEpoch<S> {
+  const out: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(shape)) out[key] = z.array(field);
+  return out as PerEpoch<S>;
 }
 
-const matrix = z.array(z.array(z.number()));
+/** Weight-layer names: the columns of every per-layer field. */
+const layerNames = z.array(z.string().min(1)).min(1);
 
-/** Schema of {@link SalRecord}: every matrix has one row per epoch and one column per layer. */
+/** Schema of {@link SalRow}. */
+export const SalRowSchema = z.object({
+  /** The 1-based epoch after which SAL was measured. */
+  epoch: z.number().int(),
+  layers: layerNames,
+  ...salMeasureShape,
+  /** Wall-clock seconds of the measurement. */
+  seconds: z.number(),
+});
+
+/** SAL of all weight layers after one epoch (what the worker sends and the CLI prints). */
+export type SalRow = z.infer<typeof SalRowSchema>;
+
+/** Schema of {@link SalSeries}. */
+export const SalSeriesSchema = z.object({
+  layers: layerNames,
+  /** 1-based epoch of each row (1, 2, …). */
+  epochs: z.array(SalRowSchema.shape.epoch),
+  ...perEpoch(salMeasureShape),
+  /** Wall-clock seconds of each row. */
+  seconds: z.array(SalRowSchema.shape.seconds),
+});
+
+/** SAL after every finished epoch of a run, row by row: each field of {@link SalRow} per epoch. */
+export type SalSeries = z.infer<typeof SalSeriesSchema>;
+
+/**
+ * Schema of {@link SalRecord}: the measured fields per epoch (row t is epoch t + 1); every
+ * matrix has one row per epoch and one column per layer. L0 is optional: run.json files
+ * written before it was recorded have none.
+ */
 export const SalRecordSchema = z
   .object({
     settings: SalSettingsSchema,
-    layers: z.array(z.string().min(1)).min(1),
-    values: matrix,
-    up: matrix,
-    down: matrix,
-    l0: z.array(z.number()).optional(),
+    layers: layerNames,
+    ...perEpoch(salMeasureShape),
+    l0: z.array(salMeasureShape.l0).optional(),
   })
   .superRefine((r, ctx) => {
     const epochs = r.values.length;
@@ -154,3 +189,36 @@ export const SalRecordSchema = z
         message: `has ${r.l0.length} epochs but values has ${epochs}`,
       });
   });
+
+/** The `sal` field of run.json: SAL after every epoch of a run, with its settings. */
+export type SalRecord = z.infer<typeof SalRecordSchema>;
+
+/** A run.json record with no epoch yet, to fill row by row with {@link pushSalRow}. */
+export function emptySalRecord(settings: SalSettings, layers: string[]): SalRecord {
+  return { settings, layers, values: [], up: [], down: [], l0: [] };
+}
+
+/** The row of one epoch from the per-layer results of a measurement. */
+export function salRowOf(
+  epoch: number,
+  r: { layers: readonly LayerSal[]; l0: number },
+  seconds: number,
+): SalRow {
+  return {
+    epoch,
+    layers: r.layers.map((l) => l.name),
+    values: r.layers.map((l) => l.sal),
+    up: r.layers.map((l) => l.up),
+    down: r.layers.map((l) => l.down),
+    l0: r.l0,
+    seconds,
+  };
+}
+
+/** Appends a row's measured fields to a record as its next epoch (in place, as a run goes). */
+export function pushSalRow(rec: SalRecord, row: SalRow): void {
+  rec.values.push(row.values);
+  rec.up.push(row.up);
+  rec.down.push(row.down);
+  rec.l0?.push(row.l0);
+}

@@ -8,6 +8,7 @@ import type {
   CrossTaskCommand,
   FilterSalCommand,
   FromWorker,
+  JobCommand,
   LandscapeCommand,
   ToWorker,
   TrainCommand,
@@ -70,13 +71,22 @@ export class LabClient {
   }
 
   /**
-   * Queues a training run (poison and SAL optional); `onMessage` receives only that run's
-   * messages. Returns its id.
+   * Queues a job (run id `runId`); `onMessage` receives only that job's messages, until its
+   * 'done', 'cancelled' or 'error'. Returns its id.
    */
-  train(job: TrainJob, onMessage: (msg: RunMessage) => void, runId = newRunId()): string {
+  request<C extends JobCommand>(
+    cmd: Omit<C, 'runId'>,
+    onMessage: (msg: RunMessage) => void,
+    runId: string,
+  ): string {
     this.runs.set(runId, onMessage);
-    this.send({ type: 'train', runId, ...job });
+    this.send({ ...cmd, runId } as C);
     return runId;
+  }
+
+  /** Queues a training run (poison and SAL optional). Returns its id. */
+  train(job: TrainJob, onMessage: (msg: RunMessage) => void, runId = newRunId()): string {
+    return this.request<TrainCommand>({ type: 'train', ...job }, onMessage, runId);
   }
 
   /** Queues a per-filter SAL job on a finished run of this session. Returns its id. */
@@ -85,9 +95,7 @@ export class LabClient {
     onMessage: (msg: RunMessage) => void,
     runId = newRunId('filters'),
   ): string {
-    this.runs.set(runId, onMessage);
-    this.send({ type: 'filter-sal', runId, ...job });
-    return runId;
+    return this.request<FilterSalCommand>({ type: 'filter-sal', ...job }, onMessage, runId);
   }
 
   /** Queues a landscape job on a finished run of this session. Returns its id. */
@@ -96,17 +104,7 @@ export class LabClient {
     onMessage: (msg: RunMessage) => void,
     runId = newRunId('landscape'),
   ): string {
-    this.runs.set(runId, onMessage);
-    this.send({ type: 'landscape', runId, ...job });
-    return runId;
-  }
-
-  /**
-   * Hands the worker a finished run it did not train (a demo run, a restored run), so later
-   * landscapes and drill-downs can use it. Failures arrive as worker errors.
-   */
-  adopt(job: Omit<AdoptCommand, 'type'>): void {
-    this.send({ type: 'adopt', ...job });
+    return this.request<LandscapeCommand>({ type: 'landscape', ...job }, onMessage, runId);
   }
 
   /** Queues a cross-task experiment. Returns its id. */
@@ -115,9 +113,15 @@ export class LabClient {
     onMessage: (msg: RunMessage) => void,
     runId = newRunId('crosstask'),
   ): string {
-    this.runs.set(runId, onMessage);
-    this.send({ type: 'cross-task', runId, ...job });
-    return runId;
+    return this.request<CrossTaskCommand>({ type: 'cross-task', ...job }, onMessage, runId);
+  }
+
+  /**
+   * Hands the worker a finished run it did not train (a demo run, a restored run), so later
+   * landscapes and drill-downs can use it. Failures arrive as worker errors.
+   */
+  adopt(job: Omit<AdoptCommand, 'type'>): void {
+    this.send({ type: 'adopt', ...job });
   }
 
   /** Asks the worker to stop a run; its 'cancelled' message still arrives. */

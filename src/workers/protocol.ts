@@ -4,50 +4,70 @@
  * message transfers instead of copying.
  */
 import { z } from 'zod';
-import type {
-  BackendPreference,
-  BackendReport,
-  EpochMetrics,
-  StepProgress,
-} from '../core/run-types';
-import { BACKENDS } from '../core/run-types';
-import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
-import type { WeightSnapshot } from '../core/weights';
-import { PoisonSettingsSchema, type PoisonSettings } from '../core/poison-types';
-import { DefenceSettingsSchema, type DefenceSettings } from '../core/defence-types';
-import { SalSettingsSchema, type FilterSal, type SalSettings } from '../core/sal-types';
-import type { GallerySample, PoisonSummary, SalRow } from '../ml/experiment/run-experiment';
-import type { CrossTaskResult } from '../ml/tasks/cross-task';
+import type { CrossTaskResult } from '../core/cross-task-types';
+import { DefenceSettingsSchema } from '../core/defence-types';
+import type { GallerySample, PoisonSummary, SampleImages } from '../core/experiment-types';
 import {
   LandscapeSettingsSchema,
   type InterpolationCurve,
-  type LandscapeSettings,
   type PathPlane,
   type SurfaceGrid,
 } from '../core/landscape-types';
+import { PoisonSettingsSchema } from '../core/poison-types';
+import {
+  BACKENDS,
+  type BackendReport,
+  type EpochMetrics,
+  type StepProgress,
+} from '../core/run-types';
+import {
+  SalSettingsSchema,
+  type FilterSal,
+  type SalRow,
+  type SalSettings,
+} from '../core/sal-types';
+import { TrainConfigSchema } from '../core/train-config';
+import type { WeightSnapshot } from '../core/weights';
+
+const runId = z.string().min(1);
+
+/*
+ * App -> worker: each command is written once, as its schema; its type is inferred from it, so
+ * a field cannot reach the type without reaching the validation (zod drops unknown keys).
+ */
+
+/** Starts (or restarts) the backend; `dataUrl` is where the prepared data sets are. */
+const InitCommandSchema = z.object({
+  type: z.literal('init'),
+  backend: z.enum(['auto', ...BACKENDS]),
+  dataUrl: z.string(),
+});
+export type InitCommand = z.infer<typeof InitCommandSchema>;
 
 /** A training run: its settings, an optional poison and defence, optional SAL after every epoch. */
-export interface TrainCommand {
-  type: 'train';
-  runId: string;
-  config: TrainConfig;
-  poison: PoisonSettings | null;
+const TrainCommandSchema = z.object({
+  type: z.literal('train'),
+  runId,
+  config: TrainConfigSchema,
+  poison: PoisonSettingsSchema.nullable(),
   /** Applied after the poison: to the training set (data defences) or every step (loop). */
-  defence: DefenceSettings | null;
-  sal: SalSettings | null;
+  defence: DefenceSettingsSchema.nullable(),
+  sal: SalSettingsSchema.nullable(),
   /** A finished clean run of this session whose model TAP / SEP attack. */
-  surrogateRunId: string | null;
-}
+  surrogateRunId: runId.nullable(),
+});
+export type TrainCommand = z.infer<typeof TrainCommandSchema>;
 
 /** Per-filter SAL of one layer at one epoch of a finished run (the drill-down). */
-export interface FilterSalCommand {
-  type: 'filter-sal';
-  runId: string;
-  sourceRunId: string;
-  layer: string;
-  epoch: number;
-  settings: SalSettings;
-}
+const FilterSalCommandSchema = z.object({
+  type: z.literal('filter-sal'),
+  runId,
+  sourceRunId: runId,
+  layer: z.string().min(1),
+  epoch: z.number().int().min(0),
+  settings: SalSettingsSchema,
+});
+export type FilterSalCommand = z.infer<typeof FilterSalCommandSchema>;
 
 /** What a landscape job computes. */
 export const LANDSCAPE_KINDS = ['surface', 'interpolation', 'path'] as const;
@@ -58,14 +78,15 @@ export type LandscapeKind = (typeof LANDSCAPE_KINDS)[number];
  * weights, a 1-D interpolation (to `targetRunId`'s final weights, or from its own initial
  * weights when that is null), or the surface over its training-path plane.
  */
-export interface LandscapeCommand {
-  type: 'landscape';
-  runId: string;
-  kind: LandscapeKind;
-  sourceRunId: string;
-  targetRunId: string | null;
-  settings: LandscapeSettings;
-}
+const LandscapeCommandSchema = z.object({
+  type: z.literal('landscape'),
+  runId,
+  kind: z.enum(LANDSCAPE_KINDS),
+  sourceRunId: runId,
+  targetRunId: runId.nullable(),
+  settings: LandscapeSettingsSchema,
+});
+export type LandscapeCommand = z.infer<typeof LandscapeCommandSchema>;
 
 /** A landscape result; surfaces arrive several times, sharpening (coarse to fine). */
 export type LandscapeResult =
@@ -73,63 +94,71 @@ export type LandscapeResult =
   | { kind: 'interpolation'; curve: InterpolationCurve }
   | { kind: 'path'; surface: SurfaceGrid; plane: PathPlane };
 
+/** Weights of a model as plain arrays (see core/weights.ts). */
+const WeightSnapshotSchema: z.ZodType<WeightSnapshot> = z.object({
+  names: z.array(z.string()),
+  shapes: z.array(z.array(z.number().int().min(0))),
+  data: z.array(z.instanceof(Float32Array)),
+});
+
 /**
  * A finished run handed to the worker (a pretrained demo run, or one restored from IndexedDB),
  * so landscapes and drill-downs work on it as on a run trained in this session. Its training
  * set is rebuilt (same subset, poison and defence, from the seeds) only when a job needs it.
  */
-export interface AdoptCommand {
-  type: 'adopt';
+const AdoptCommandSchema = z.object({
+  type: z.literal('adopt'),
   /** The run's id in the app (later jobs name it as their source). */
-  runId: string;
-  config: TrainConfig;
-  poison: PoisonSettings | null;
-  defence: DefenceSettings | null;
+  runId,
+  config: TrainConfigSchema,
+  poison: PoisonSettingsSchema.nullable(),
+  defence: DefenceSettingsSchema.nullable(),
   /** The adopted clean run TAP / SEP attacked (to rebuild their poisoned set). */
-  surrogateRunId: string | null;
+  surrogateRunId: runId.nullable(),
   /**
    * Checkpoints in epoch order: epochs 0..T, or 1..T, or the final weights alone; a missing
    * epoch 0 (the seeded init) is re-created from the config's seed.
    */
-  checkpoints: WeightSnapshot[];
-}
+  checkpoints: z.array(WeightSnapshotSchema).min(1),
+});
+export type AdoptCommand = z.infer<typeof AdoptCommandSchema>;
 
 /**
  * The cross-task experiment: one poison made against digit classification, then every task
  * model (digits, rotation, segmentation, multi-task) trained on clean and on poisoned images.
  */
-export interface CrossTaskCommand {
-  type: 'cross-task';
-  runId: string;
-  config: TrainConfig;
-  poison: PoisonSettings;
-  sal: SalSettings | null;
-}
+const CrossTaskCommandSchema = z.object({
+  type: z.literal('cross-task'),
+  runId,
+  config: TrainConfigSchema,
+  poison: PoisonSettingsSchema,
+  sal: SalSettingsSchema.nullable(),
+});
+export type CrossTaskCommand = z.infer<typeof CrossTaskCommandSchema>;
+
+/** Stops the named job, running or queued. */
+const CancelCommandSchema = z.object({ type: z.literal('cancel'), runId });
+export type CancelCommand = z.infer<typeof CancelCommandSchema>;
+
+/** The commands that start a job: each has its own run id, messages and place in the queue. */
+export type JobCommand = TrainCommand | FilterSalCommand | LandscapeCommand | CrossTaskCommand;
+
+const ToWorkerSchema = z.discriminatedUnion('type', [
+  InitCommandSchema,
+  TrainCommandSchema,
+  FilterSalCommandSchema,
+  LandscapeCommandSchema,
+  AdoptCommandSchema,
+  CrossTaskCommandSchema,
+  CancelCommandSchema,
+]);
 
 /**
  * App -> worker. Trains and filter-SAL jobs run one at a time in arrival order; `cancel`
  * stops the named job (running or queued); `adopt` hands over a finished run (set up
  * before the next job, so handing runs over costs nothing until one is used).
  */
-export type ToWorker =
-  | { type: 'init'; backend: BackendPreference; dataUrl: string }
-  | TrainCommand
-  | FilterSalCommand
-  | LandscapeCommand
-  | CrossTaskCommand
-  | AdoptCommand
-  | { type: 'cancel'; runId: string };
-
-/** A few images of the training subset for the sample grid (bytes, HWC). */
-export interface SampleImages {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-  classNames: string[];
-}
+export type ToWorker = z.infer<typeof ToWorkerSchema>;
 
 /** Worker -> app. */
 export type FromWorker =
@@ -171,64 +200,6 @@ export type FromWorker =
   | { type: 'done'; runId: string; seconds: number }
   | { type: 'cancelled'; runId: string }
   | { type: 'error'; runId: string | null; message: string };
-
-const ToWorkerSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('init'),
-    backend: z.enum(['auto', ...BACKENDS]),
-    dataUrl: z.string(),
-  }),
-  z.object({
-    type: z.literal('train'),
-    runId: z.string().min(1),
-    config: TrainConfigSchema,
-    poison: PoisonSettingsSchema.nullable(),
-    defence: DefenceSettingsSchema.nullable(),
-    sal: SalSettingsSchema.nullable(),
-    surrogateRunId: z.string().min(1).nullable(),
-  }),
-  z.object({
-    type: z.literal('filter-sal'),
-    runId: z.string().min(1),
-    sourceRunId: z.string().min(1),
-    layer: z.string().min(1),
-    epoch: z.number().int().min(0),
-    settings: SalSettingsSchema,
-  }),
-  z.object({
-    type: z.literal('landscape'),
-    runId: z.string().min(1),
-    kind: z.enum(LANDSCAPE_KINDS),
-    sourceRunId: z.string().min(1),
-    targetRunId: z.string().min(1).nullable(),
-    settings: LandscapeSettingsSchema,
-  }),
-  z.object({
-    type: z.literal('adopt'),
-    runId: z.string().min(1),
-    config: TrainConfigSchema,
-    poison: PoisonSettingsSchema.nullable(),
-    defence: DefenceSettingsSchema.nullable(),
-    surrogateRunId: z.string().min(1).nullable(),
-    checkpoints: z
-      .array(
-        z.object({
-          names: z.array(z.string()),
-          shapes: z.array(z.array(z.number().int().min(0))),
-          data: z.array(z.instanceof(Float32Array)),
-        }),
-      )
-      .min(1),
-  }),
-  z.object({
-    type: z.literal('cross-task'),
-    runId: z.string().min(1),
-    config: TrainConfigSchema,
-    poison: PoisonSettingsSchema,
-    sal: SalSettingsSchema.nullable(),
-  }),
-  z.object({ type: z.literal('cancel'), runId: z.string().min(1) }),
-]);
 
 /** Validates a message arriving at the worker; throws with the bad field named. */
 export function parseToWorker(data: unknown): ToWorker {

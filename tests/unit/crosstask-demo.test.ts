@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { type PoisonMethodId } from '../../src/core/poison-types';
 import type { SalSettings } from '../../src/core/sal-types';
 import { defaultTrainConfig, type TrainConfig } from '../../src/core/train-config';
-import type { CrossTaskResult } from '../../src/ml/tasks/cross-task';
+import type { CrossTaskResult } from '../../src/core/cross-task-types';
 import type { AppStore } from '../../src/store';
 import {
   httpCrossTaskDemos,

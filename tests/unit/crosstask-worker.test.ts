@@ -12,7 +12,7 @@ import type { BackendReport } from '../../src/core/run-types';
 import { APP_SAL_DEFAULTS, type SalSettings } from '../../src/core/sal-types';
 import { defaultTrainConfig, type TrainConfig } from '../../src/core/train-config';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
-import type { CrossTaskResult } from '../../src/ml/tasks/cross-task';
+import type { CrossTaskResult } from '../../src/core/cross-task-types';
 import { reduceCrossTask, type CrossTaskJob } from '../../src/store/reducers/cross-task-jobs';
 import type { RunMessage } from '../../src/workers/client';
 import { LabSession } from '../../src/workers/lab-session';

@@ -11,8 +11,13 @@ import type { BackendReport } from '../../src/core/run-types';
 import { defaultTrainConfig, type TrainConfig } from '../../src/core/train-config';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
 import { LabSession } from '../../src/workers/lab-session';
-import { interpolationAlphas } from '../../src/workers/landscape-job';
-import { parseToWorker, type FromWorker, type LandscapeCommand, type LandscapeKind } from '../../src/workers/protocol';
+import { interpolationAlphas } from '../../src/workers/jobs/landscape-job';
+import {
+  parseToWorker,
+  type FromWorker,
+  type LandscapeCommand,
+  type LandscapeKind,
+} from '../../src/workers/protocol';
 
 const config: TrainConfig = {
   ...defaultTrainConfig(),

@@ -7,13 +7,14 @@ import { Rng } from '../../src/core/rng';
 import { linfByteRadius } from '../../src/core/perturbation';
 import type { PoisonResult, PoisonSettings } from '../../src/core/poison-types';
 import { defaultTrainConfig } from '../../src/core/train-config';
-import { POISONS, type SurrogateModel } from '../../src/ml/poisons';
+import { POISONS } from '../../src/ml/poisons';
 import { evenlySpaced } from '../../src/ml/poisons/sep';
 import { runTraining } from '../../src/ml/train/run-training';
 import { CancelledError } from '../../src/ml/train/train-loop';
 import { toTensors } from '../../src/ml/data/tensors';
 import { forward } from '../../src/ml/models/forward';
 import { snapshotToTensors } from '../../src/ml/models/params';
+import type { SurrogateModel } from '../../src/core/model-spec';
 
 let set: ImageSet;
 let clean: SurrogateModel;

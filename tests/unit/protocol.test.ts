@@ -10,6 +10,9 @@ import { LabSession } from '../../src/workers/lab-session';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
 import { defaultTrainConfig } from '../../src/core/train-config';
 import type { BackendReport } from '../../src/core/run-types';
+import type { PoisonSettings } from '../../src/core/poison-types';
+import { APP_SAL_DEFAULTS } from '../../src/core/sal-types';
+import { LANDSCAPE_DEFAULTS } from '../../src/core/landscape-types';
 
 beforeAll(() => useBackend('wasm'));
 
@@ -31,6 +34,73 @@ describe('worker protocol', () => {
       { type: 'cancel', runId: 'r1' },
     ];
     for (const m of msgs) expect(parseToWorker(structuredClone(m))).toEqual(m);
+  });
+
+  it('keeps every field of every command: a fully populated command parses to itself', () => {
+    // Every optional field set, so a field the schema did not know would be dropped and show.
+    const poison: Required<PoisonSettings> = {
+      method: 'em',
+      eps: 8 / 255,
+      ratio: 1,
+      seed: 3,
+      surrogate: 'cnn-s',
+      trainBatches: 10,
+      steps: 20,
+      stepSize: 0.003,
+      minRounds: 2,
+      maxRounds: 4,
+      lossThreshold: 0.01,
+      batchSize: 32,
+      lr: 0.05,
+      momentum: 0.9,
+      advEps: 0.01,
+      advSteps: 2,
+      checkpoints: 5,
+      grid: 4,
+    };
+    const sal = { ...APP_SAL_DEFAULTS };
+    const checkpoint = { names: ['w'], shapes: [[2]], data: [Float32Array.of(1, 2)] };
+    // One of each type: the mapped type fails to compile when a command type is missing here.
+    const full: { [T in ToWorker['type']]: Extract<ToWorker, { type: T }> } = {
+      init: { type: 'init', backend: 'wasm', dataUrl: './data' },
+      train: {
+        type: 'train',
+        runId: 'r1',
+        config,
+        poison,
+        defence: { id: 'jpeg', quality: 10 },
+        sal,
+        surrogateRunId: 'r0',
+      },
+      'filter-sal': {
+        type: 'filter-sal',
+        runId: 'f1',
+        sourceRunId: 'r1',
+        layer: 'conv1',
+        epoch: 2,
+        settings: sal,
+      },
+      landscape: {
+        type: 'landscape',
+        runId: 'l1',
+        kind: 'interpolation',
+        sourceRunId: 'r1',
+        targetRunId: 'r0',
+        settings: { ...LANDSCAPE_DEFAULTS, includeBiases: true, data: 'train' },
+      },
+      'cross-task': { type: 'cross-task', runId: 'c1', config, poison, sal },
+      adopt: {
+        type: 'adopt',
+        runId: 'a1',
+        config,
+        poison,
+        defence: { id: 'mixup', alpha: 1 },
+        surrogateRunId: 'r0',
+        checkpoints: [checkpoint],
+      },
+      cancel: { type: 'cancel', runId: 'r1' },
+    };
+    for (const m of Object.values(full)) expect(parseToWorker(structuredClone(m))).toEqual(m);
   });
 
   it('rejects malformed commands, naming the field', () => {

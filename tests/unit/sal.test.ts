@@ -21,7 +21,7 @@ import { runCopies, salFromParts } from '../../src/ml/sal/copies';
 import { baseLoss, layerInputs, prepareSal, splitAtLayer } from '../../src/ml/sal/prepare';
 import { crossEntropy, forward } from '../../src/ml/models/forward';
 import { evaluate } from '../../src/ml/train/evaluate';
-import type { ModelSpec } from '../../src/ml/models/zoo';
+import type { ModelSpec } from '../../src/core/model-spec';
 
 let data: ImageTensors;
 beforeAll(async () => {

@@ -5,7 +5,8 @@ import { Rng } from '../../src/core/rng';
 import { forward } from '../../src/ml/models/forward';
 import { initSnapshot, snapshotToTensors } from '../../src/ml/models/params';
 import { usedInputSize } from '../../src/ml/models/used-input';
-import { buildSpec, MODEL_IDS, type ModelSpec } from '../../src/ml/models/zoo';
+import { buildSpec, MODEL_IDS } from '../../src/ml/models/zoo';
+import type { ModelSpec } from '../../src/core/model-spec';
 
 beforeAll(async () => {
   await useBackend('wasm');

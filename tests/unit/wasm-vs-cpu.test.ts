@@ -9,9 +9,10 @@ import type { ImageSet } from '../../src/core/dataset';
 import { defaultTrainConfig } from '../../src/core/train-config';
 import { runTraining, selectRunData } from '../../src/ml/train/run-training';
 import { toTensors } from '../../src/ml/data/tensors';
-import { buildSpec, MODEL_IDS, type ModelSpec } from '../../src/ml/models/zoo';
+import { buildSpec, MODEL_IDS } from '../../src/ml/models/zoo';
 import { initSnapshot, snapshotToTensors } from '../../src/ml/models/params';
 import { crossEntropy, forward } from '../../src/ml/models/forward';
+import type { ModelSpec } from '../../src/core/model-spec';
 
 let train: ImageSet;
 let test: ImageSet;

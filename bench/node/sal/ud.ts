@@ -9,7 +9,8 @@ import { POISON_METHODS, type PoisonMethodId } from '../../../src/core/poison-ty
 import type { ModelName } from '../../../src/core/train-config';
 import { unlearnableDistance } from '../../../src/core/ud';
 import { runExperiment } from '../../../src/ml/experiment/run-experiment';
-import { getPoison, type SurrogateModel } from '../../../src/ml/poisons';
+import { getPoison } from '../../../src/ml/poisons';
+import type { SurrogateModel } from '../../../src/core/model-spec';
 import { runTraining, selectRunData } from '../../../src/ml/train/run-training';
 import { log } from '../results-file';
 import type { SalPlan } from './plan';

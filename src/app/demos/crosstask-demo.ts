@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { POISON_METHOD_IDS, type PoisonMethodId } from '../../core/poison-types';
 import { SalSettingsSchema, type SalSettings } from '../../core/sal-types';
 import { TrainConfigSchema, type TrainConfig } from '../../core/train-config';
-import type { CrossTaskResult } from '../../ml/tasks/cross-task';
+import type { CrossTaskResult } from '../../core/cross-task-types';
 import { crossTaskKey, type CrossTaskJob } from '../../store/reducers/cross-task-jobs';
 import { sameConfig, sameSal } from './demo-match';
 import { poisonSettingsFor } from '../../store/poison-config';

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropy, forward } from '../models/forward';
-import type { ModelSpec } from '../models/zoo';
+import type { ModelSpec } from '../../core/model-spec';
 import type { BatchTransform } from '../train/train-loop';
 
 export interface PgdSettings {

@@ -5,7 +5,7 @@
  */
 import type { ImageSet } from '../../core/dataset';
 import { DEFENCES, type DefenceSettings } from '../../core/defence-types';
-import type { ModelSpec } from '../models/zoo';
+import type { ModelSpec } from '../../core/model-spec';
 import type { BatchTransform } from '../train/train-loop';
 import { advTransform } from './adv';
 import { reduceBitDepth } from './bitdepth';

@@ -22,7 +22,7 @@ import { assertSameLayout } from '../../core/weights';
 import { forward } from '../models/forward';
 import { usedInputSize } from '../models/used-input';
 import { snapshotToTensors } from '../models/params';
-import type { LayerSpec, ModelSpec } from '../models/zoo';
+import type { LayerSpec, ModelSpec } from '../../core/model-spec';
 import { CancelledError } from '../train/train-loop';
 import { onCpuMemoryBackend } from './cpu-memory';
 import { PooledParts, simdKernelsAvailable } from './simd/simd-kernels';

@@ -6,25 +6,26 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { selectSubset, type ImageSet } from '../../core/dataset';
+import type { DefenceSettings } from '../../core/defence-types';
+import type { DefenceSummary, GallerySample, PoisonSummary } from '../../core/experiment-types';
+import type { PoisonSettings } from '../../core/poison-types';
 import {
-  resolvePoisonSettings,
-  type PoisonReport,
-  type PoisonResult,
-  type PoisonSettings,
-  type ResolvedPoisonSettings,
-  type PoisonNorms,
-} from '../../core/poison-types';
-import type { SalRecord, SalSettings } from '../../core/sal-types';
-import { describeDefence, type DefenceSettings } from '../../core/defence-types';
-import { applyDataDefence, loopDefence, type JpegCodec } from '../defences';
+  emptySalRecord,
+  pushSalRow,
+  salRowOf,
+  type SalRecord,
+  type SalRow,
+  type SalSettings,
+} from '../../core/sal-types';
+import { loopDefence, type JpegCodec } from '../defences';
 import type { TrainConfig } from '../../core/train-config';
 import { toTensors } from '../data/tensors';
-import { getPoison, type SurrogateModel } from '../poisons';
 import { salAllLayers } from '../sal/sal';
 import { weightLayerNames } from '../models/zoo';
 import { runTraining, specFor, type RunHooks } from '../train/run-training';
 import type { TrainResult } from '../train/train-loop';
-import type { ModelSpec } from '../models/zoo';
+import type { ModelSpec, SurrogateModel } from '../../core/model-spec';
+import { prepareTrainSet } from './prepare-train-set';
 
 /** What to run: training settings, an optional poison and optional per-epoch SAL. */
 export interface ExperimentSpec {
@@ -33,65 +34,6 @@ export interface ExperimentSpec {
   sal: SalSettings | null;
   /** A defence applied to the (possibly poisoned) training set or loop; absent = none. */
   defence?: DefenceSettings | null;
-}
-
-/** What the defence step did. */
-export interface DefenceSummary {
-  settings: DefenceSettings;
-  /** e.g. "JPEG q10". */
-  label: string;
-  /** Set when the defence changed nothing (grayscale on grey images). */
-  note: string | null;
-  /** Seconds spent rewriting the training set (0 for loop defences). */
-  seconds: number;
-}
-
-/** What a poisoning step produced, without the images (those stay with the run). */
-export interface PoisonSummary {
-  method: PoisonSettings['method'];
-  settings: ResolvedPoisonSettings;
-  norms: PoisonNorms;
-  report: PoisonReport;
-  seconds: number;
-  poisonedCount: number;
-  reduced?: string;
-}
-
-/** The summary of a poisoning result (the images stay with the caller). */
-export function poisonSummary(r: PoisonResult): PoisonSummary {
-  return {
-    method: r.settings.method,
-    settings: r.settings,
-    norms: r.norms,
-    report: r.report,
-    seconds: r.seconds,
-    poisonedCount: r.poisonedMask.reduce((a, b) => a + b, 0),
-    ...(r.reduced ? { reduced: r.reduced } : {}),
-  };
-}
-
-/** A few images per class: original and poisoned bytes and the perturbation (HWC). */
-export interface GallerySample {
-  original: Uint8Array;
-  poisoned: Uint8Array;
-  perturbation: Float32Array;
-  labels: Uint8Array;
-  count: number;
-  height: number;
-  width: number;
-  channels: number;
-  classNames: string[];
-}
-
-/** SAL of all weight layers after one epoch. */
-export interface SalRow {
-  epoch: number;
-  layers: string[];
-  values: number[];
-  up: number[];
-  down: number[];
-  l0: number;
-  seconds: number;
 }
 
 export interface ExperimentHooks extends RunHooks {
@@ -108,43 +50,6 @@ export interface ExperimentResult extends TrainResult {
   poison: PoisonSummary | null;
   defence: DefenceSummary | null;
   sal: SalRecord | null;
-}
-
-/** Up to `perClass` poisoned images per class, for the gallery. */
-export function gallerySample(
-  clean: ImageSet,
-  poisoned: ImageSet,
-  perturbation: Float32Array,
-  mask: Uint8Array,
-  perClass = 2,
-): GallerySample {
-  const per = clean.height * clean.width * clean.channels;
-  const taken = new Array<number>(clean.numClasses).fill(0);
-  const idx: number[] = [];
-  for (let i = 0; i < clean.count; i++) {
-    const c = clean.labels[i] ?? 0;
-    if (mask[i] && (taken[c] ?? 0) < perClass) {
-      taken[c] = (taken[c] ?? 0) + 1;
-      idx.push(i);
-    }
-  }
-  idx.sort((a, b) => (clean.labels[a] ?? 0) - (clean.labels[b] ?? 0));
-  const pick = <T extends Uint8Array | Float32Array>(src: T, make: (n: number) => T): T => {
-    const out = make(idx.length * per);
-    idx.forEach((i, k) => out.set(src.subarray(i * per, (i + 1) * per), k * per));
-    return out;
-  };
-  return {
-    original: pick(clean.images, (n) => new Uint8Array(n)),
-    poisoned: pick(poisoned.images, (n) => new Uint8Array(n)),
-    perturbation: pick(perturbation, (n) => new Float32Array(n)),
-    labels: Uint8Array.from(idx.map((i) => clean.labels[i] ?? 0)),
-    count: idx.length,
-    height: clean.height,
-    width: clean.width,
-    channels: clean.channels,
-    classNames: clean.classNames,
-  };
 }
 
 /** The first `n` images of a set in stored order (SAL uses them, unshuffled). */
@@ -165,51 +70,24 @@ export async function runExperiment(
   hooks: ExperimentHooks = {},
   opts: { surrogate?: SurrogateModel; jpeg?: JpegCodec } = {},
 ): Promise<ExperimentResult> {
-  let trainSet = data.train;
-  let poison: PoisonSummary | null = null;
-  if (exp.poison) {
-    const settings = resolvePoisonSettings(exp.poison);
-    const method = getPoison(settings.method);
-    // TAP and SEP attack a trained clean model; EM and REM train their own surrogate.
-    if ((settings.method === 'tap' || settings.method === 'sep') && !opts.surrogate)
-      throw new Error(
-        `${method.info.name} attacks a trained clean model: train the clean run first, then this poison.`,
-      );
-    const r = await method.generate(data.train, settings, {
-      onProgress: (f, detail) => hooks.onStage?.('poisoning', detail, f),
-      ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
-      ...(opts.surrogate ? { surrogate: opts.surrogate } : {}),
-    });
-    trainSet = r.poisoned;
-    poison = poisonSummary(r);
-    hooks.onPoison?.(poison, gallerySample(data.train, r.poisoned, r.perturbation, r.poisonedMask));
-  }
-  const spec = specFor(exp.config, trainSet);
-  let defence: DefenceSummary | null = null;
+  const spec = specFor(exp.config, data.train);
   const transformBatch = exp.defence ? loopDefence(exp.defence, spec, exp.config.seed) : null;
-  if (exp.defence) {
-    const t0 = performance.now();
-    const r = await applyDataDefence(trainSet, exp.defence, opts.jpeg ? { jpeg: opts.jpeg } : {});
-    trainSet = r.set;
-    defence = {
-      settings: exp.defence,
-      label: describeDefence(exp.defence),
-      note: r.note,
-      seconds: (performance.now() - t0) / 1000,
-    };
-    hooks.onDefence?.(defence);
-  }
+  const prepared = await prepareTrainSet(
+    data.train,
+    exp,
+    {
+      onPoisonProgress: (f, detail) => hooks.onStage?.('poisoning', detail, f),
+      ...(hooks.onPoison ? { onPoison: hooks.onPoison } : {}),
+      ...(hooks.onDefence ? { onDefence: hooks.onDefence } : {}),
+      ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
+    },
+    opts,
+  );
+  const { set: trainSet, poison, defence } = prepared;
   const salSettings = exp.sal;
   const salData = salSettings ? toTensors(firstImages(trainSet, salSettings.subsetSize)) : null;
   const sal: SalRecord | null = salSettings
-    ? {
-        settings: salSettings,
-        layers: weightLayerNames(spec),
-        values: [],
-        up: [],
-        down: [],
-        l0: [],
-      }
+    ? emptySalRecord(salSettings, weightLayerNames(spec))
     : null;
   try {
     const result = await runTraining(
@@ -227,19 +105,8 @@ export async function runExperiment(
               hooks.onStage?.('sal', `SAL after epoch ${m.epoch}`, done / total),
             ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
           });
-          const row: SalRow = {
-            epoch: m.epoch,
-            layers: r.layers.map((l) => l.name),
-            values: r.layers.map((l) => l.sal),
-            up: r.layers.map((l) => l.up),
-            down: r.layers.map((l) => l.down),
-            l0: r.l0,
-            seconds: (performance.now() - t0) / 1000,
-          };
-          sal.values.push(row.values);
-          sal.up.push(row.up);
-          sal.down.push(row.down);
-          sal.l0?.push(row.l0);
+          const row = salRowOf(m.epoch, r, (performance.now() - t0) / 1000);
+          pushSalRow(sal, row);
           hooks.onSal?.(row);
         },
       },

@@ -7,7 +7,7 @@ import { differenceSnapshot, zerosLike } from '../../core/directions';
 import type { InterpolationCurve } from '../../core/landscape-types';
 import type { WeightSnapshot } from '../../core/weights';
 import { createGridEvaluator, type GridEvalOptions } from '../engine/grid-eval';
-import type { ModelSpec } from '../models/zoo';
+import type { ModelSpec } from '../../core/model-spec';
 
 /** Progress and cancellation of an interpolation. */
 export interface InterpolationHooks {

@@ -7,7 +7,7 @@ import type { PathPlane, SurfaceGrid } from '../../core/landscape-types';
 import { planeRange, trajectoryPlane } from '../../core/pca';
 import type { WeightSnapshot } from '../../core/weights';
 import type { GridEvalOptions } from '../engine/grid-eval';
-import type { ModelSpec } from '../models/zoo';
+import type { ModelSpec } from '../../core/model-spec';
 import { computeSurface, type SurfaceHooks } from './surface';
 
 /**

@@ -8,7 +8,7 @@ import type { SurfaceGrid } from '../../core/landscape-types';
 import { cloneSurface, coarseToFineLevels, emptySurface } from '../../core/surface-grid';
 import type { WeightSnapshot } from '../../core/weights';
 import { createGridEvaluator, type GridEvalOptions } from '../engine/grid-eval';
-import type { ModelSpec } from '../models/zoo';
+import type { ModelSpec } from '../../core/model-spec';
 import { CancelledError } from '../train/train-loop';
 
 /** Progress and cancellation of a surface. */

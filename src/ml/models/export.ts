@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { shapeSize, type WeightSnapshot } from '../../core/weights';
-import { buildSpec, MODEL_IDS, paramInfos, type LayerSpec, type ModelSpec } from './zoo';
+import { buildSpec, MODEL_IDS, paramInfos } from './zoo';
+import type { LayerSpec, ModelSpec } from '../../core/model-spec';
 
 /** The `model.json` of a layers model, with its weights manifest (standard TF.js format). */
 export type LayersModelJSON = tf.io.ModelJSON;

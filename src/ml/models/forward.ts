@@ -4,7 +4,7 @@
  * (landscapes, SAL) and never rebuilds a model.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelSpec } from './zoo';
+import type { ModelSpec } from '../../core/model-spec';
 
 /**
  * Logits [N, classes] for a batch x [N, H, W, C] given weights in `paramInfos` order.

@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, deriveSeed } from '../../core/rng';
 import { shapeSize, type WeightSnapshot } from '../../core/weights';
-import { paramInfos, type ModelSpec } from './zoo';
+import { paramInfos } from './zoo';
+import type { ModelSpec } from '../../core/model-spec';
 
 /**
  * Initial weights as in PyTorch's default for Conv2d/Linear (kaiming-uniform with a = sqrt(5)):

@@ -6,7 +6,7 @@
  * the same logits bit for bit (the same products and sums reach every kept output) for ~15%
  * fewer multiply-adds in cnn-s.
  */
-import type { ModelSpec } from './zoo';
+import type { ModelSpec } from '../../core/model-spec';
 
 /**
  * [h, w] such that the output depends only on input rows < h and columns < w. Equals the input

@@ -3,26 +3,12 @@
  * description drives the functional forward pass, weight init, per-layer SAL and the export
  * to a standard TensorFlow.js layers model.
  */
+import type { LayerSpec, ModelSpec } from '../../core/model-spec';
+import { MODELS, type ModelName } from '../../core/train-config';
 
-/** Ids of the models, as used in the app, the URL and the CLI. */
-export const MODEL_IDS = ['cnn-s', 'vgg-s', 'lenet5', 'mlp'] as const;
-export type ModelId = (typeof MODEL_IDS)[number];
-
-/** One layer. Kernels use TF.js layouts: conv [kh, kw, in, out], dense [in, out]. */
-export type LayerSpec =
-  | { kind: 'conv'; name: string; filters: number; kernel: number; padding: 'valid' | 'same' }
-  | { kind: 'maxpool'; name: string; size: number }
-  | { kind: 'flatten'; name: string }
-  | { kind: 'dense'; name: string; units: number; relu: boolean };
-
-/** A model: input shape [h, w, c], class count and layers; every conv is followed by relu. */
-export interface ModelSpec {
-  id: ModelId;
-  label: string;
-  inputShape: [number, number, number];
-  numClasses: number;
-  layers: LayerSpec[];
-}
+/** Ids of the models, as used in the app, the URL and the CLI (the list lives in core). */
+export const MODEL_IDS = MODELS;
+export type ModelId = ModelName;
 
 /** One weight tensor of a model: name `layer/kernel` or `layer/bias`, shape, owning layer. */
 export interface ParamInfo {

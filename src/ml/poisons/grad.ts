@@ -1,7 +1,7 @@
 /** Input gradients of a zoo model's loss, the building block of every model-based poison. */
 import * as tf from '@tensorflow/tfjs-core';
 import { forward } from '../models/forward';
-import type { ModelSpec } from '../models/zoo';
+import type { ModelSpec } from '../../core/model-spec';
 
 /**
  * d/dx of the SUMMED softmax cross-entropy of forward(spec, weights, x) against int32 labels

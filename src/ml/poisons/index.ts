@@ -13,7 +13,7 @@ import { sep } from './sep';
 import { tap } from './tap';
 import type { PoisonMethod } from './types';
 
-export type { PoisonContext, PoisonMethod, SurrogateModel } from './types';
+export type { PoisonContext, PoisonMethod } from './types';
 
 /** Every method, keyed by its id. */
 export const POISONS: Record<PoisonMethodId, PoisonMethod> = {

@@ -13,11 +13,12 @@ import type { PoisonReport, StopReason } from '../../core/poison-types';
 import { toTensors } from '../data/tensors';
 import { crossEntropy, forward } from '../models/forward';
 import { initSnapshot, snapshotToTensors } from '../models/params';
-import { buildSpec, type ModelSpec } from '../models/zoo';
+import { buildSpec } from '../models/zoo';
 import { evaluate } from '../train/evaluate';
 import { Sgd } from '../train/sgd';
 import type { RunState } from './common';
 import { inputGrad, pgdAttack } from './grad';
+import type { ModelSpec } from '../../core/model-spec';
 
 /** Images per gradient call when updating delta (memory bound, not numerical). */
 const CHUNK = 500;

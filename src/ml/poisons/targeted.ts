@@ -9,9 +9,10 @@ import { addClipQuantiseLinf, linfByteRadius } from '../../core/perturbation';
 import type { PoisonResult } from '../../core/poison-types';
 import type { WeightSnapshot } from '../../core/weights';
 import { snapshotToTensors } from '../models/params';
-import { paramInfos, type ModelSpec } from '../models/zoo';
+import { paramInfos } from '../models/zoo';
 import { finishBytes, type RunState } from './common';
 import { inputGrad } from './grad';
+import type { ModelSpec } from '../../core/model-spec';
 
 /** Images per gradient call (memory bound, not numerical). */
 const CHUNK = 250;

@@ -3,17 +3,8 @@
  * (progress, cancel, a clean model for TAP / SEP).
  */
 import type { ImageSet } from '../../core/dataset';
-import type { WeightSnapshot } from '../../core/weights';
 import type { PoisonMethodInfo, PoisonResult, PoisonSettings } from '../../core/poison-types';
-import type { ModelSpec } from '../models/zoo';
-
-/** A trained clean model: its spec, final weights and (for SEP) checkpoints along the run. */
-export interface SurrogateModel {
-  spec: ModelSpec;
-  weights: WeightSnapshot;
-  /** Checkpoints of the clean run in order (SEP); the random init may be left out. */
-  checkpoints?: WeightSnapshot[];
-}
+import type { SurrogateModel } from '../../core/model-spec';
 
 /** Callbacks and inputs of one generation. */
 export interface PoisonContext {

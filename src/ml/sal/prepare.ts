@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { WeightSnapshot } from '../../core/weights';
 import { forward, crossEntropy } from '../models/forward';
 import { snapshotToTensors } from '../models/params';
-import { paramInfos, weightLayerNames, type ModelSpec } from '../models/zoo';
+import { paramInfos, weightLayerNames } from '../models/zoo';
+import type { ModelSpec } from '../../core/model-spec';
 
 /** Data SAL is measured on: x [N, H, W, C] float32 in [0, 1], y [N] int32 labels. */
 export interface SalData {

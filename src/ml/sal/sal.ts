@@ -32,7 +32,7 @@ import {
   type SalSettings,
 } from '../../core/sal-types';
 import type { WeightSnapshot } from '../../core/weights';
-import { weightLayerNames, type ModelSpec } from '../models/zoo';
+import { weightLayerNames } from '../models/zoo';
 import { runCopies, type Progress, type RoundReport, type SalHooks } from './copies';
 import {
   baseLoss,
@@ -42,6 +42,7 @@ import {
   type PreparedSal,
   type SalData,
 } from './prepare';
+import type { ModelSpec } from '../../core/model-spec';
 
 export { SAL_L0_DEPARTURE };
 export type { RoundReport, RoundTensors, SalHooks } from './copies';

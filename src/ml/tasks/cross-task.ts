@@ -22,20 +22,24 @@ import {
   type HeadTask,
   type TaskData,
   type TaskId,
-  type TaskMetric,
 } from '../../core/tasks';
 import type { TrainConfig } from '../../core/train-config';
 import type { WeightSnapshot } from '../../core/weights';
-import { unlearnableDistance, type UdResult } from '../../core/ud';
-import { poisonSummary, type PoisonSummary } from '../experiment/run-experiment';
-import { getPoison, type SurrogateModel } from '../poisons';
+import { unlearnableDistance } from '../../core/ud';
+import type {
+  CrossTaskResult,
+  CrossTaskRun,
+  CrossVariant,
+  HeadOutcome,
+  RunTag,
+} from '../../core/cross-task-types';
+import { poisonSummary, type PoisonSummary } from '../../core/experiment-types';
+import type { SurrogateModel } from '../../core/model-spec';
+import type { TaskEpochMetrics, TaskSalRow } from '../../core/task-run-types';
+import { getPoison } from '../poisons';
 import { buildTaskModel, digitsAsZooSnapshot } from './task-model';
-import { runTask, type TaskRunHooks, type TaskRunResult, type TaskSalRow } from './task-run';
-import type { TaskEpochMetrics, TaskStepProgress } from './task-train';
-
-export type { TaskEpochMetrics, TaskStepProgress, PerHead } from './task-train';
-export type { TaskSalRow, TaskRunResult } from './task-run';
-export { taskLr } from './task-run';
+import { runTask, type TaskRunHooks } from './task-run';
+import type { TaskStepProgress } from './task-train';
 
 /** What to run. */
 export interface CrossTaskSpec {
@@ -52,15 +56,6 @@ export interface CrossTaskSpec {
   threshold?: number;
 }
 
-/** Clean or poisoned training images. */
-export type CrossVariant = 'clean' | 'poisoned';
-
-/** Which run a callback is about. */
-export interface RunTag {
-  task: TaskId;
-  variant: CrossVariant;
-}
-
 /** Callbacks: progress, per-epoch metrics and SAL, the poison, stages, cancel. */
 export interface CrossTaskHooks {
   /** 'poisoning' once, then 'training' / 'sal' per run; fraction in [0, 1] of that stage. */
@@ -75,46 +70,6 @@ export interface CrossTaskHooks {
   onSal?: (tag: RunTag, row: TaskSalRow) => void;
   onPoison?: (summary: PoisonSummary) => void;
   shouldStop?: () => boolean;
-}
-
-/** One run of the experiment; `final` weights are left out to keep the result small. */
-export type CrossTaskRun = Omit<TaskRunResult, 'final' | 'checkpoints'> & { variant: CrossVariant };
-
-/** One head of one task model: clean vs poisoned test quality and its UD. */
-export interface HeadOutcome {
-  /** The model the head belongs to (`multi` for the shared-trunk model). */
-  model: TaskId;
-  head: HeadTask;
-  metric: TaskMetric;
-  /** Final clean-test accuracy (digits, rotation) or mean IoU (segmentation). */
-  clean: number;
-  /** The same after training on the poisoned images; null without a poison. */
-  poisoned: number | null;
-  /** UD of the trunk's SAL for this head, poisoned vs clean; null without poison or SAL. */
-  ud: UdResult | null;
-}
-
-/** Everything the experiment measured (plain data, safe to postMessage). */
-export interface CrossTaskResult {
-  config: TrainConfig;
-  poison: PoisonSummary | null;
-  sal: SalSettings | null;
-  /** The shared layers SAL and UD are measured on. */
-  trunkLayers: string[];
-  runs: CrossTaskRun[];
-  outcomes: HeadOutcome[];
-  /**
-   * What guessing scores on the clean test set: 1/classes, 1/4, and the mean IoU of the best
-   * input-independent mask (pixels foreground in most training masks).
-   */
-  chance: Record<HeadTask, number>;
-  /**
-   * The clean digits model under the zoo's names with its per-epoch checkpoints (the model TAP
-   * and SEP attack); null when this call trained no clean digits run. Pass it and `runs` back
-   * (opts.surrogate, opts.clean) to test another poison without retraining the clean side.
-   */
-  cleanDigits: SurrogateModel | null;
-  seconds: number;
 }
 
 const HEAD_ORDER: Record<HeadTask, number> = { digits: 0, rotation: 1, segmentation: 2 };

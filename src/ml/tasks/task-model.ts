@@ -11,13 +11,8 @@ import { deriveSeed } from '../../core/rng';
 import type { WeightSnapshot } from '../../core/weights';
 import { forward } from '../models/forward';
 import { initSnapshot } from '../models/params';
-import {
-  buildSpec,
-  paramInfos,
-  weightLayerNames,
-  type ModelId,
-  type ModelSpec,
-} from '../models/zoo';
+import { buildSpec, paramInfos, weightLayerNames, type ModelId } from '../models/zoo';
+import type { ModelSpec } from '../../core/model-spec';
 
 /** One head: its layers as a model over the trunk's flat features [N, F]. */
 export interface TaskHead {

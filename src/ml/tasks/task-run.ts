@@ -3,15 +3,21 @@
  * data with the clean test set, and per-head SAL of the trunk after every epoch. The CLI's
  * `train --task` and the cross-task experiment both call this.
  */
-import type { SalRecord, SalSettings } from '../../core/sal-types';
+import {
+  emptySalRecord,
+  pushSalRow,
+  salRowOf,
+  type SalRecord,
+  type SalSettings,
+} from '../../core/sal-types';
+import type { TaskEpochMetrics, TaskRunResult, TaskSalRow } from '../../core/task-run-types';
 import type { HeadTask, TaskData, TaskId } from '../../core/tasks';
 import type { TrainConfig } from '../../core/train-config';
 import type { WeightSnapshot } from '../../core/weights';
-import type { SalRow } from '../experiment/run-experiment';
 import { disposeTaskTensors, taskTensors } from './task-data';
 import { buildTaskModel, initTaskWeights, type TaskModel } from './task-model';
 import { taskSal } from './task-sal';
-import { trainTask, type TaskEpochMetrics, type TaskStepProgress } from './task-train';
+import { trainTask, type TaskStepProgress } from './task-train';
 
 /**
  * Learning rate of a task when none is given: the configuration's, capped where measurement
@@ -33,11 +39,6 @@ export function taskLr(config: TrainConfig, task: TaskId): number {
   return config.lr;
 }
 
-/** SAL of the trunk layers for one head after one epoch. */
-export interface TaskSalRow extends SalRow {
-  head: HeadTask;
-}
-
 /** Callbacks of a task run. */
 export interface TaskRunHooks {
   onProgress?: (p: TaskStepProgress) => void;
@@ -45,22 +46,6 @@ export interface TaskRunHooks {
   onSalProgress?: (epoch: number, fraction: number) => void;
   onSal?: (row: TaskSalRow) => void;
   shouldStop?: () => boolean;
-}
-
-/** A finished task run (plain data, safe to postMessage). */
-export interface TaskRunResult {
-  task: TaskId;
-  lr: number;
-  heads: HeadTask[];
-  trunkLayers: string[];
-  metrics: TaskEpochMetrics[];
-  /** Per head: SAL of the trunk layers after every epoch (absent without SAL settings). */
-  sal: Partial<Record<HeadTask, SalRecord>>;
-  /** Final weights (task model names; see task-model.ts). */
-  final: WeightSnapshot;
-  /** Weights after every epoch (epoch 0 = init) when `keepCheckpoints`. */
-  checkpoints?: WeightSnapshot[];
-  seconds: number;
 }
 
 /**
@@ -91,9 +76,7 @@ export async function runTask(o: {
   const train = taskTensors(o.train, heads);
   const test = taskTensors(o.test, heads);
   const sal: Partial<Record<HeadTask, SalRecord>> = {};
-  if (o.sal)
-    for (const h of heads)
-      sal[h] = { settings: o.sal, layers: model.trunkLayers, values: [], up: [], down: [], l0: [] };
+  if (o.sal) for (const h of heads) sal[h] = emptySalRecord(o.sal, model.trunkLayers);
   const t0 = performance.now();
   try {
     const r = await trainTask({
@@ -120,20 +103,10 @@ export async function runTask(o: {
             ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
           });
           const row: TaskSalRow = {
-            epoch: m.epoch,
+            ...salRowOf(m.epoch, s, (performance.now() - ts) / 1000),
             head: h,
-            layers: s.layers.map((l) => l.name),
-            values: s.layers.map((l) => l.sal),
-            up: s.layers.map((l) => l.up),
-            down: s.layers.map((l) => l.down),
-            l0: s.l0,
-            seconds: (performance.now() - ts) / 1000,
           };
-          const rec = sal[h]!;
-          rec.values.push(row.values);
-          rec.up.push(row.up);
-          rec.down.push(row.down);
-          rec.l0?.push(row.l0);
+          pushSalRow(sal[h]!, row);
           hooks.onSal?.(row);
         }
       },

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, deriveSeed } from '../../core/rng';
-import type { HeadTask } from '../../core/tasks';
+import type { PerHead, TaskEpochMetrics } from '../../core/task-run-types';
 import type { WeightSnapshot } from '../../core/weights';
 import { snapshotToTensors, tensorsToSnapshot } from '../models/params';
 import { CancelledError, checkDiverged, EpochPacer } from '../train/train-loop';
@@ -20,24 +20,6 @@ import {
   type TaskTensors,
 } from './task-data';
 import type { TaskModel } from './task-model';
-
-/** Per-head figures: loss and score (accuracy or mean IoU), keyed by head task. */
-export type PerHead = Partial<Record<HeadTask, number>>;
-
-/** Metrics after one epoch. Train figures are running means over the epoch. */
-export interface TaskEpochMetrics {
-  epoch: number;
-  /** Summed loss of all heads (the loss that was minimised). */
-  trainLoss: number;
-  trainLossByHead: PerHead;
-  /** Accuracy (digits, rotation) or mean IoU (segmentation) on the training batches. */
-  trainScore: PerHead;
-  testLoss: PerHead;
-  /** Accuracy (digits, rotation) or mean IoU (segmentation) on the clean test set. */
-  testScore: PerHead;
-  seconds: number;
-  examplesPerSec: number;
-}
 
 /** A progress report inside an epoch. */
 export type TaskStepProgress = EpochProgress;

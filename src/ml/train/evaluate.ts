@@ -1,7 +1,7 @@
 /** Loss and accuracy of a model at given weights on a data set, in inference mode. */
 import * as tf from '@tensorflow/tfjs-core';
 import { forward, crossEntropy, correctCount } from '../models/forward';
-import type { ModelSpec } from '../models/zoo';
+import type { ModelSpec } from '../../core/model-spec';
 
 /** Mean cross-entropy and accuracy (fraction) of a data set. */
 export interface LossAcc {

@@ -8,8 +8,9 @@ import { stratifiedSubset, selectSubset, type ImageSet } from '../../core/datase
 import type { TrainConfig } from '../../core/train-config';
 import { toTensors } from '../data/tensors';
 import { initSnapshot } from '../models/params';
-import { buildSpec, type ModelSpec } from '../models/zoo';
+import { buildSpec } from '../models/zoo';
 import { trainModel, type TrainOptions, type TrainResult } from './train-loop';
+import type { ModelSpec } from '../../core/model-spec';
 
 /** The subsets a configuration selects: same seed, same images, on every machine. */
 export function selectRunData(

@@ -8,7 +8,7 @@ import type { WeightSnapshot } from '../../core/weights';
 import type { EpochMetrics, EpochProgress, StepProgress } from '../../core/run-types';
 import { forward, crossEntropy, correctCount } from '../models/forward';
 import { snapshotToTensors, tensorsToSnapshot } from '../models/params';
-import type { ModelSpec } from '../models/zoo';
+import type { ModelSpec } from '../../core/model-spec';
 import { evaluate } from './evaluate';
 import { Sgd, type SgdSettings } from './sgd';
 

@@ -4,7 +4,7 @@
  */
 import { HEAD_TASK_INFO, type HeadTask } from '../../core/tasks';
 import type { UdResult } from '../../core/ud';
-import type { CrossTaskResult } from '../../ml/tasks/cross-task';
+import type { CrossTaskResult } from '../../core/cross-task-types';
 
 export type { CrossTaskResult };
 import type { SalSeries } from '../reducers/run-state';

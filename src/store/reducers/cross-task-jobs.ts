@@ -5,7 +5,7 @@
 import type { PoisonMethodId, PoisonSettings } from '../../core/poison-types';
 import type { SalSettings } from '../../core/sal-types';
 import type { TrainConfig } from '../../core/train-config';
-import type { CrossTaskResult } from '../../ml/tasks/cross-task';
+import type { CrossTaskResult } from '../../core/cross-task-types';
 import type { RunMessage } from '../../workers/client';
 import { isActiveJob, reduceJobLifecycle, type WorkerJobStatus } from './worker-job';
 

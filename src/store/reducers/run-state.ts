@@ -4,9 +4,10 @@
  */
 import type { PoisonMethodId, PoisonSettings } from '../../core/poison-types';
 import type { BackendName, EpochMetrics, StepProgress } from '../../core/run-types';
-import type { FilterSal, SalSettings } from '../../core/sal-types';
+import type { FilterSal, SalSeries, SalSettings } from '../../core/sal-types';
 import type { TrainConfig } from '../../core/train-config';
-import type { FromWorker, SampleImages } from '../../workers/protocol';
+import type { FromWorker } from '../../workers/protocol';
+import type { SampleImages } from '../../core/experiment-types';
 import { runColor } from '../palette';
 import type { WorkerJob } from './worker-job';
 
@@ -38,20 +39,8 @@ export type PoisonSummary = Extract<FromWorker, { type: 'poison' }>['summary'];
 /** A few images per class: original and poisoned bytes, perturbation floats (HWC). */
 export type GallerySample = Extract<FromWorker, { type: 'poison' }>['gallery'];
 
-/** SAL after every finished epoch of a run: matrices [epoch][layer]. */
-export interface SalSeries {
-  /** Weight-layer names, the columns of each row. */
-  layers: string[];
-  /** 1-based epoch of each row (1, 2, …). */
-  epochs: number[];
-  values: number[][];
-  up: number[][];
-  down: number[][];
-  /** L0 per row: the unperturbed model's mean loss on the SAL images. */
-  l0: number[];
-  /** Wall-clock seconds of each row. */
-  seconds: number[];
-}
+/** SAL after every finished epoch of a run (its one definition is in core). */
+export type { SalSeries };
 
 /** One per-filter SAL drill-down of a layer at an epoch. */
 export interface FilterSalState extends WorkerJob {

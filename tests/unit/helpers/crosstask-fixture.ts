@@ -6,7 +6,11 @@ import type { SalRecord } from '../../../src/core/sal-types';
 import type { HeadTask, TaskId } from '../../../src/core/tasks';
 import { defaultTrainConfig } from '../../../src/core/train-config';
 import type { UdResult } from '../../../src/core/ud';
-import type { CrossTaskResult, CrossTaskRun, HeadOutcome } from '../../../src/ml/tasks/cross-task';
+import type {
+  CrossTaskResult,
+  CrossTaskRun,
+  HeadOutcome,
+} from '../../../src/core/cross-task-types';
 import type { RunMessage, TrainJob } from '../../../src/workers/client';
 import type { CrossTaskCommand, LandscapeCommand } from '../../../src/workers/protocol';
 import { createAppStore, type AppStore, type LabClientLike } from '../../../src/store';

@@ -1,20 +1,24 @@
 /**
- * A landscape job of the worker: picks the run's weights and the chosen images, then computes
- * a surface, a 1-D interpolation or the training-path plane, posting sharpening results.
+ * A landscape job of the worker: picks the run's weights (and, for a measure on its training
+ * set, rebuilds an adopted run's set) and the chosen images, then computes a surface, a 1-D
+ * interpolation or the training-path plane, posting sharpening results.
  */
-import type { ImageSet } from '../core/dataset';
-import { directionPair } from '../core/directions';
-import type { LandscapeSettings } from '../core/landscape-types';
-import { gridAxis } from '../core/surface-grid';
-import type { TrainConfig } from '../core/train-config';
-import type { WeightSnapshot } from '../core/weights';
-import { toTensors } from '../ml/data/tensors';
-import { firstImages } from '../ml/experiment/run-experiment';
-import { interpolate } from '../ml/landscape/interpolate';
-import { computePathSurface } from '../ml/landscape/path';
-import { computeSurface } from '../ml/landscape/surface';
-import type { ModelSpec } from '../ml/models/zoo';
-import type { FromWorker, LandscapeCommand } from './protocol';
+import type { ImageSet } from '../../core/dataset';
+import { directionPair } from '../../core/directions';
+import type { LandscapeSettings } from '../../core/landscape-types';
+import { gridAxis } from '../../core/surface-grid';
+import type { TrainConfig } from '../../core/train-config';
+import type { WeightSnapshot } from '../../core/weights';
+import { toTensors } from '../../ml/data/tensors';
+import { firstImages } from '../../ml/experiment/run-experiment';
+import { interpolate } from '../../ml/landscape/interpolate';
+import { computePathSurface } from '../../ml/landscape/path';
+import { computeSurface } from '../../ml/landscape/surface';
+import type { ModelSpec } from '../../core/model-spec';
+import { selectRunData } from '../../ml/train/run-training';
+import type { FromWorker, LandscapeCommand } from '../protocol';
+import { trainSetOf } from './adopted-run';
+import { loadSplits, type JobContext } from './job-context';
 
 /** What a landscape job needs of a finished run. */
 export interface LandscapeSource {
@@ -47,8 +51,36 @@ export function landscapeImages(
 
 const finalOf = (r: LandscapeSource): WeightSnapshot => r.checkpoints[r.checkpoints.length - 1]!;
 
-/** Runs one landscape job; throws CancelledError when stopped. */
+/** Runs one landscape job on runs kept by the session; throws CancelledError when stopped. */
 export async function runLandscapeJob(
+  msg: LandscapeCommand,
+  ctx: JobContext,
+  shouldStop: () => boolean,
+): Promise<void> {
+  const source = ctx.runs.require(msg.sourceRunId, 'to draw its landscape');
+  const target = msg.targetRunId ? ctx.runs.require(msg.targetRunId, 'to interpolate to it') : null;
+  const [train, test] = await loadSplits(ctx, source.config.dataset, msg.runId);
+  const trainSet =
+    msg.settings.data === 'train'
+      ? await trainSetOf(source, msg.runId, ctx, shouldStop)
+      : (source.trainSet ?? train);
+  const images = landscapeImages(
+    msg.settings,
+    { ...source, trainSet },
+    selectRunData(source.config, train, test),
+  );
+  await computeLandscape(
+    msg,
+    { ...source, trainSet },
+    target && { ...target, trainSet },
+    images,
+    ctx.post,
+    shouldStop,
+  );
+}
+
+/** Computes one landscape of `source` (to `target`) on `images`, posting as it sharpens. */
+async function computeLandscape(
   msg: LandscapeCommand,
   source: LandscapeSource,
   target: LandscapeSource | null,

@@ -3,10 +3,13 @@
  * model trained on clean and on poisoned images, per-task SAL and UD. The clean runs of a
  * configuration are kept, so trying another poison retrains only the poisoned side.
  */
-import type { ImageSet } from '../core/dataset';
-import type { SurrogateModel } from '../ml/poisons';
-import { runCrossTask, type CrossTaskResult, type CrossTaskRun } from '../ml/tasks/cross-task';
-import type { CrossTaskCommand, FromWorker } from './protocol';
+import type { CrossTaskResult, CrossTaskRun } from '../../core/cross-task-types';
+import type { SurrogateModel } from '../../core/model-spec';
+import { runCrossTask } from '../../ml/tasks/cross-task';
+import { CancelledError } from '../../ml/train/train-loop';
+import { selectRunData } from '../../ml/train/run-training';
+import type { CrossTaskCommand } from '../protocol';
+import { loadSplits, type JobContext } from './job-context';
 
 /** A clean digits model (TAP / SEP attack it) and the clean runs of one configuration. */
 interface CleanSide {
@@ -21,12 +24,12 @@ export class CrossTaskJobs {
   private readonly clean = new Map<string, CleanSide>();
 
   /** Runs one job; throws CancelledError when stopped. */
-  async run(
-    msg: CrossTaskCommand,
-    data: { train: ImageSet; test: ImageSet },
-    post: (m: FromWorker) => void,
-    shouldStop: () => boolean,
-  ): Promise<void> {
+  async run(msg: CrossTaskCommand, ctx: JobContext, shouldStop: () => boolean): Promise<void> {
+    const { config } = msg;
+    const { post } = ctx;
+    const [train, test] = await loadSplits(ctx, config.dataset, msg.runId);
+    if (shouldStop()) throw new CancelledError();
+    const data = selectRunData(config, train, test);
     const key = JSON.stringify([msg.config, msg.sal]);
     const cached = this.clean.get(key);
     const result: CrossTaskResult = await runCrossTask(
