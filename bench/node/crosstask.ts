@@ -1,5 +1,5 @@
 /**
- * `npm run bench:crosstask`: unlearnable for which task? (issue 8; SCIENCE.md section 6)
+ * `npm run bench:crosstask`: unlearnable for which task? (issue 8; docs/science.md section 6)
  *
  * For the clean training set and every poison method at its default budget for the data set
  * (made against digit classification), trains each task model (digits, rotation,

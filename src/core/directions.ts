@@ -1,5 +1,5 @@
 /**
- * Filter-normalised random directions in weight space (Li et al. 2018, SCIENCE.md section 4)
+ * Filter-normalised random directions in weight space (Li et al. 2018, docs/science.md section 4)
  * and plain weight-vector arithmetic on snapshots. No tensors: runs anywhere, tested in Node.
  */
 import { Rng, deriveSeed } from './rng';

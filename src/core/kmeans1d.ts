@@ -1,6 +1,6 @@
 /**
  * Exact two-cluster k-means of one-dimensional values: the per-epoch threshold of the
- * Unlearnable Distance (SCIENCE.md section 3, step 1).
+ * Unlearnable Distance (docs/science.md section 3, step 1).
  *
  * The paper's code (`analysis/get_ud.py`) runs scikit-learn's
  * `KMeans(n_clusters=2, random_state=0)`, i.e. Lloyd iterations from a seeded k-means++ start,

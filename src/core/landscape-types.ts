@@ -1,5 +1,5 @@
 /**
- * Settings and results of loss landscapes (SCIENCE.md section 4): filter-normalised surfaces,
+ * Settings and results of loss landscapes (docs/science.md section 4): filter-normalised surfaces,
  * 1-D interpolations and the training-path plane. Plain data, shared by the worker, the app,
  * the CLI and the URL codec.
  */

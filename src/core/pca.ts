@@ -1,5 +1,5 @@
 /**
- * The training-path plane (SCIENCE.md section 4): PCA of checkpoints theta_t - theta_T, as in
+ * The training-path plane (docs/science.md section 4): PCA of checkpoints theta_t - theta_T, as in
  * the reference's projection.setup_PCA_directions + project_trajectory (tomgoldstein/
  * loss-landscape).
  */

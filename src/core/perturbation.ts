@@ -1,7 +1,7 @@
 /**
  * Pure helpers for perturbations of byte images: add-then-clip-then-quantise, budget
  * projections that hold AFTER rounding to bytes, the poisoned-image mask and norms.
- * Order matters (SCIENCE.md section 5): the perturbation is added, then the image is clipped
+ * Order matters (docs/science.md section 5): the perturbation is added, then the image is clipped
  * to [0, 1], then rounded to a byte; clipping first would silently drop all negative noise.
  */
 import { Rng, deriveSeed } from './rng';

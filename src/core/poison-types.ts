@@ -2,7 +2,7 @@
  * Poisoning (availability-attack) methods as plain data: their ids, settings schema, metadata
  * (norm, budget defaults per data set) and the shape of a result. Pure: the generators live in
  * `ml/poisons/`, one file per method; the app, URL and CLI only need this file.
- * Budgets are for images in [0, 1] (SCIENCE.md section 5).
+ * Budgets are for images in [0, 1] (docs/science.md section 5).
  */
 import { z } from 'zod';
 import type { DatasetId, ImageSet } from './dataset';

@@ -1,5 +1,5 @@
 /**
- * Settings and records of Sharpness-Aware Learnability (SCIENCE.md section 2), shared by ml/,
+ * Settings and records of Sharpness-Aware Learnability (docs/science.md section 2), shared by ml/,
  * the worker protocol, the store, the CLI and run.json. No tfjs here.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * The cross-task setting (SCIENCE.md section 6; issue 8): tasks on the same images, and their
+ * The cross-task setting (docs/science.md section 6; issue 8): tasks on the same images, and their
  * targets. Targets always come from the CLEAN images, so a poison can only act through the
  * inputs: the question is whether an input perturbation made against digit classification
  * also stops a model from learning rotation or the digit's shape. Pure, no tfjs.

@@ -1,5 +1,5 @@
 /**
- * The Unlearnable Distance (SCIENCE.md section 3; the paper's `analysis/get_ud.py`): how many
+ * The Unlearnable Distance (docs/science.md section 3; the paper's `analysis/get_ud.py`): how many
  * layers of a poisoned run stay learnable, relative to a clean run of the same model.
  */
 import { kmeans2x1d } from './kmeans1d';

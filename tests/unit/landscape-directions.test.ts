@@ -1,6 +1,11 @@
 /** Filter-normalised random directions (core/directions.ts): norms per TF.js filter, seeds, biases. */
 import { describe, expect, it } from 'vitest';
-import { differenceSnapshot, directionPair, filterNormalisedDirection, zerosLike } from '../../src/core/directions';
+import {
+  differenceSnapshot,
+  directionPair,
+  filterNormalisedDirection,
+  zerosLike,
+} from '../../src/core/directions';
 import { Rng } from '../../src/core/rng';
 import { shapeSize, type WeightSnapshot } from '../../src/core/weights';
 

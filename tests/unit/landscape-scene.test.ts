@@ -5,7 +5,16 @@
 import { describe, expect, it } from 'vitest';
 import { gridAxis } from '../../src/core/surface-grid';
 import { divergingInto, viridisInto } from '../../src/scene/colormap';
-import { axisIndex, contourLevels, contourSegments, HEIGHT_RATIO, sampleGrid, sharedDomain, surfaceMesh, transformValue } from '../../src/scene/surface-data';
+import {
+  axisIndex,
+  contourLevels,
+  contourSegments,
+  HEIGHT_RATIO,
+  sampleGrid,
+  sharedDomain,
+  surfaceMesh,
+  transformValue,
+} from '../../src/scene/surface-data';
 
 describe('transformValue', () => {
   it('is the identity on a linear scale and log10 on a log scale', () => {

@@ -8,7 +8,14 @@ import { useBackend } from './helpers/tf';
 import { axpySnapshot, directionPair } from '../../src/core/directions';
 import type { SurfaceGrid } from '../../src/core/landscape-types';
 import { Rng } from '../../src/core/rng';
-import { coarseToFineLevels, emptySurface, fillPreview, gridAxis, surfaceToCsv, surfaceToJson } from '../../src/core/surface-grid';
+import {
+  coarseToFineLevels,
+  emptySurface,
+  fillPreview,
+  gridAxis,
+  surfaceToCsv,
+  surfaceToJson,
+} from '../../src/core/surface-grid';
 import type { WeightSnapshot } from '../../src/core/weights';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
 import { toTensors } from '../../src/ml/data/tensors';

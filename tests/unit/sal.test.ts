@@ -57,7 +57,7 @@ function withConstant(w: WeightSnapshot, name: string, value: number): WeightSna
 }
 
 /**
- * SCIENCE.md section 2 written out plainly: whole-model forward passes, the gradient of the
+ * docs/science.md section 2 written out plainly: whole-model forward passes, the gradient of the
  * full weight list with only entry k used, projection in float64, evaluate() for the losses.
  */
 async function referenceSal(spec: ModelSpec, w: WeightSnapshot, layer: string, s: SalSettings) {
@@ -115,7 +115,7 @@ async function referenceSal(spec: ModelSpec, w: WeightSnapshot, layer: string, s
 }
 
 describe('SAL', () => {
-  it('agrees with a plain whole-model implementation of SCIENCE.md section 2', async () => {
+  it('agrees with a plain whole-model implementation of docs/science.md section 2', async () => {
     const w = initSnapshot(vgg, 11);
     const s = quick({ rounds: 2, subsetSize: 72, batchSize: 32, lr: 5 }); // uneven batches, projected
     for (const layer of ['conv3', 'dense1']) {

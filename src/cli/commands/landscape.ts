@@ -1,6 +1,6 @@
 /**
  * `salscape landscape`: the filter-normalised loss surface of a saved model on IDX data, as
- * JSON (SCIENCE.md section 4). Flags are checked before TensorFlow.js loads.
+ * JSON (docs/science.md section 4). Flags are checked before TensorFlow.js loads.
  */
 import { GRID_MAX, GRID_MIN, LANDSCAPE_DEFAULTS } from '../../core/landscape-types';
 import { formatFlags, parseFlags, parseNumberFlag, UsageError, type FlagTable } from '../args';
@@ -70,7 +70,7 @@ function usage(): string {
   return [
     'Usage: salscape landscape --model DIR --images FILE --labels FILE --out FILE [flags]',
     '',
-    'Loss surface L(a, b) = L(theta + a d1 + b d2) of a saved zoo model (SCIENCE.md section 4) on',
+    'Loss surface L(a, b) = L(theta + a d1 + b d2) of a saved zoo model (docs/science.md section 4) on',
     'the first N images of an IDX pair, in inference mode: d1 and d2 are Gaussian directions from',
     'the seed, each filter (the last axis of a TF.js kernel) rescaled to the norm of the matching',
     'weight filter; biases stay fixed unless --include-biases. The same seed gives the same draw',

@@ -68,7 +68,7 @@ function usage(): string {
   return [
     'Usage: salscape sal --model DIR --images FILE --labels FILE [flags]',
     '',
-    'Sharpness-Aware Learnability (SCIENCE.md section 2) of every conv and dense kernel of a saved',
+    'Sharpness-Aware Learnability (docs/science.md section 2) of every conv and dense kernel of a saved',
     'zoo model on the first N images of an IDX pair (e.g. the model\u2019s own training set, as written',
     'by salscape poison): per layer, a descent and an ascent copy of that kernel alone take K full',
     'passes of plain SGD over the images (stored order, no shuffling), projected after each pass to',

@@ -23,7 +23,7 @@ function usage(): string {
   return [
     'Usage: salscape ud CLEAN_RUN_DIR POISONED_RUN_DIR [--epochs T] [--json]',
     '',
-    'Unlearnable Distance (SCIENCE.md section 3) of a poisoned run against a clean run, both',
+    'Unlearnable Distance (docs/science.md section 3) of a poisoned run against a clean run, both',
     'trained by "salscape train --sal" with the same model and SAL settings: per epoch the',
     'threshold is the midpoint of the exact 2-means centres of the clean run\u2019s SAL values;',
     'beta is their mean; #LP(run) is the mean number of layers per epoch with SAL > beta;',

@@ -1,6 +1,6 @@
 /**
  * 1-D linear interpolation L((1 - a) * from + a * to), e.g. clean -> poisoned weights or
- * init -> final (SCIENCE.md section 4), through the grid evaluator along one direction.
+ * init -> final (docs/science.md section 4), through the grid evaluator along one direction.
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { differenceSnapshot, zerosLike } from '../../core/directions';

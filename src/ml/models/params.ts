@@ -8,7 +8,7 @@ import type { ModelSpec } from '../../core/model-spec';
 /**
  * Initial weights as in PyTorch's default for Conv2d/Linear (kaiming-uniform with a = sqrt(5)):
  * kernels and biases ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)). Chosen so the app's numbers are
- * comparable with the PyTorch measurements quoted in SCIENCE.md. Drawn in JS from the seed, so
+ * comparable with the PyTorch measurements in the README. Drawn in JS from the seed, so
  * every backend starts from the same bits.
  */
 export function initSnapshot(spec: ModelSpec, seed: number): WeightSnapshot {

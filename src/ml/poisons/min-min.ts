@@ -4,7 +4,7 @@
  * on delta for CE(f(x + delta), y), projected to the L-inf ball (and, per sample, to [0, 1]).
  * It stops on the surrogate's LOSS on the quantised poisoned set after a minimum number of
  * rounds; an accuracy stop fires after a few rounds on digits, before the noise does anything
- * (SCIENCE.md section 5).
+ * (docs/science.md section 5).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, deriveSeed } from '../../core/rng';

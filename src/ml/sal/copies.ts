@@ -1,5 +1,5 @@
 /**
- * The core of SAL (SCIENCE.md section 2, steps 2-4): a descent and an ascent copy of one
+ * The core of SAL (docs/science.md section 2, steps 2-4): a descent and an ascent copy of one
  * weight tensor, K rounds of plain SGD over the batches, projection onto the eps-ball after
  * every round, evaluation after every round, running max/min from L0.
  */

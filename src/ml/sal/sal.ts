@@ -1,5 +1,5 @@
 /**
- * Sharpness-Aware Learnability (SCIENCE.md section 2; the paper's `layer_sharpness` in
+ * Sharpness-Aware Learnability (docs/science.md section 2; the paper's `layer_sharpness` in
  * `poison_train_sharp.py`): how far the loss can move when only one layer's weights move
  * inside a ball of relative radius eps around their trained values.
  *

@@ -1,6 +1,6 @@
 /**
  * SAL of the shared trunk layers measured with one head's own loss (issue 8, item 3): the
- * procedure of SCIENCE.md section 2 and sal/sal.ts (descent and ascent copies of one kernel,
+ * procedure of docs/science.md section 2 and sal/sal.ts (descent and ascent copies of one kernel,
  * K rounds of plain SGD over the data in stored order, projection onto the eps-ball, running
  * max / min from L0 in inference mode, the same L0 departure), with the task's loss in place
  * of cross-entropy: CE for digits and rotation, per-pixel BCE for segmentation.
