@@ -1,7 +1,7 @@
 /** Entry point: mounts the app. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './components/App';
+import { App } from './components/shell/App';
 import { bootSharing } from './persist/boot';
 import { preferSoftware2dCanvas } from './scene/software-canvas';
 import { appStore } from './store';

@@ -11,7 +11,7 @@ import { crossTaskKey, isActiveCrossTask } from '../../store/cross-task-slice';
 import { crossTaskRows } from '../../store/cross-task-view';
 import { poisonSettingsFor, runLabel } from '../../store/poison-config';
 import { runColor } from '../../store/palette';
-import { ProgressBar } from '../ProgressBar';
+import { ProgressBar } from '../common/ProgressBar';
 import { CrossTaskBars } from './CrossTaskBars';
 import { CrossTaskHeatmaps } from './CrossTaskHeatmaps';
 import { CrossTaskTable } from './CrossTaskTable';

@@ -23,7 +23,7 @@ import {
 } from '../../store';
 import { jobsForView } from '../../store/landscape-view';
 import { runLabel } from '../../store/poison-config';
-import { ProgressBar } from '../ProgressBar';
+import { ProgressBar } from '../common/ProgressBar';
 import { InterpolationView } from './InterpolationView';
 import { LandscapeSettingsRow } from './LandscapeSettingsRow';
 import { ExportButtons } from './ExportButtons';
