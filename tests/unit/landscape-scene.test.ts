@@ -3,7 +3,7 @@
  * three.js geometries (src/scene/geometry-buffers.ts) and the diverging colour map of surface
  * differences (src/scene/colormap.ts).
  */
-import { BufferGeometry } from 'three';
+import { BufferGeometry, type BufferAttribute } from 'three';
 import { describe, expect, it } from 'vitest';
 import { gridAxis } from '../../src/core/surface-grid';
 import { divergingInto, viridisInto } from '../../src/scene/colormap';
@@ -135,9 +135,9 @@ describe('writeSurfaceMesh: a new grid updates the geometry in place', () => {
     return surfaceMesh({ xs: gridAxis(nx, 1), ys: gridAxis(ny, 1), values, domain: [0, 10] });
   };
   const attrs = (g: BufferGeometry) => ({
-    position: g.getAttribute('position'),
-    color: g.getAttribute('color'),
-    normal: g.getAttribute('normal'),
+    position: g.getAttribute('position') as BufferAttribute,
+    color: g.getAttribute('color') as BufferAttribute,
+    normal: g.getAttribute('normal') as BufferAttribute,
     index: g.getIndex(),
   });
 
