@@ -2,6 +2,7 @@
  * A heatmap in the page: owns a HeatmapCanvas (Canvas 2D), follows its box size, redraws only when
  * the data or the size changes, and turns pointer positions into cells for hover and click.
  */
+import './common.css';
 import { useEffect, useRef, useState } from 'react';
 import type { ColorScale } from '../../scene/colormap';
 import { cellAt, cellRect } from '../../scene/heatmap-data';

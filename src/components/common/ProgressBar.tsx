@@ -1,4 +1,5 @@
 /** A thin progress bar with an accessible value. */
+import './common.css';
 export function ProgressBar({
   fraction,
   label,

@@ -1,4 +1,5 @@
 /** Small helpers shared by the uPlot charts. */
+import './common.css';
 import type uPlot from 'uplot';
 import { appStore, type All, type RunState } from '../../store';
 

@@ -3,6 +3,7 @@
  * trained on the poisoned images learn other tasks (rotation, segmentation, a multi-task
  * model), with per-task UD and the SAL of the shared layers per task.
  */
+import './crosstask.css';
 import { useMemo } from 'react';
 import { POISON_METHOD_IDS, type PoisonMethodId } from '../../core/poison-types';
 import { SAL_L0_DEPARTURE } from '../../core/sal-types';

@@ -1,4 +1,5 @@
 /** Right column, "Learnability": a UD card per poisoned run, the SAL heatmaps, the drill-down. */
+import './learnability.css';
 import { selectCleanRun, selectExperimentRuns, useApp } from '../../store';
 import { FilterDrilldown } from './FilterDrilldown';
 import { SalHeatmaps } from './SalHeatmaps';

@@ -1,4 +1,5 @@
 /** Left column: SAL after every epoch on / off, and its settings folded away. */
+import './learnability.css';
 import { useApp } from '../../store';
 import { fmtSalSettings, SAL_FIELDS } from '../../store/poison-config';
 import { NumInput } from '../common/NumInput';

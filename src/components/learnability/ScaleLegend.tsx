@@ -1,4 +1,5 @@
 /** The SAL colour legend: viridis from 0 to the shared maximum, in SAL units, with beta marked. */
+import '../common/common.css';
 import { viridisGradient, type ColorScale } from '../../scene/colormap';
 import { niceTicks } from '../../scene/heatmap-data';
 import { fmtSal, fmtTick } from '../../store/heatmap-model';

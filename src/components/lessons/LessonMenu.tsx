@@ -1,4 +1,5 @@
 /** The Lessons menu of the top bar: each lesson opens with its settings at its first step. */
+import './lessons.css';
 import { appStore } from '../../store';
 import { startLesson } from '../../store/lesson-actions';
 import { LESSONS } from '../../store/lessons';

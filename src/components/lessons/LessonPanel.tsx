@@ -2,6 +2,7 @@
  * The open lesson: its step text next to the screen, the element the step is about outlined
  * and scrolled into view; Previous / Next buttons and the arrow keys move between steps.
  */
+import './lessons.css';
 import { useEffect } from 'react';
 import { appStore, useApp } from '../../store';
 import { applyLessonStep, closeLesson, showLessonStep } from '../../store/lesson-actions';

@@ -2,6 +2,7 @@
  * The poisoned images of the selected experiment: one strip per poisoned run. Without a
  * poisoned run it shows the training images instead.
  */
+import './poisons.css';
 import { selectExperimentRuns, useApp } from '../../store';
 import { GalleryStrip } from './GalleryStrip';
 import { SampleGrid } from './SampleGrid';

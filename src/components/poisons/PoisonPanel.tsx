@@ -1,4 +1,5 @@
 /** Left column: the poison methods as toggles with budgets, the shared ratio and seed. */
+import './poisons.css';
 import { useMemo } from 'react';
 import { POISON_METHOD_IDS, PoisonSettingsSchema } from '../../core/poison-types';
 import { useApp } from '../../store';

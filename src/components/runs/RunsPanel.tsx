@@ -1,10 +1,10 @@
 /** Saved experiments (kept across reloads): show, rename, delete; session files below. */
+import './runs.css';
 import { useState } from 'react';
 import { experimentRuns, experimentStatus, useApp, type Experiment } from '../../store';
 import { DATASET_SHORT } from '../../store/config-fields';
 import { runLabel } from '../../store/poison-config';
 import { SessionFileButtons } from './SessionFileButtons';
-import '../shell/share.css';
 
 export function RunsPanel() {
   const order = useApp((s) => s.experimentOrder);

@@ -1,10 +1,10 @@
 /** Export every experiment as a `.salscape.json` session file (weights optional); import one. */
+import './runs.css';
 import { useState, type ChangeEvent } from 'react';
 import { pagePersistence } from '../../persist/page-persistence';
 import { exportSession, importSession } from '../../persist/session-io';
 import { appStore } from '../../store';
 import { SESSION_SUFFIX } from '../../store/share/session-file';
-import '../shell/share.css';
 
 export function SessionFileButtons() {
   const [withWeights, setWithWeights] = useState(false);

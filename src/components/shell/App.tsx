@@ -2,6 +2,7 @@
  * The main screen: top bar; settings and poisons left; experiment status, training charts and
  * the poisoned-image gallery centre; learnability (UD cards, SAL heatmaps, per-filter SAL) right.
  */
+import './shell.css';
 import { useEffect, useState } from 'react';
 import { appStore } from '../../store';
 import { LabClient } from '../../workers/client';

@@ -1,8 +1,8 @@
 /** "Copy link": the page address with every setting in the hash, to the clipboard. */
+import './share.css';
 import { useRef, useState } from 'react';
 import { appStore } from '../../store';
 import { shareHash } from '../../store/share/share-store';
-import './share.css';
 
 export function CopyLinkButton() {
   const [fallback, setFallback] = useState<string | null>(null);

@@ -4,10 +4,10 @@
  * fetched. Marks `salscape:full-view` (Performance API) once a demo's landscape, SAL heatmaps
  * and UD are all on screen, for `npm run bench:demo`.
  */
+import './demo.css';
 import { useEffect } from 'react';
 import { selectBusy, selectExperiment, useApp } from '../../store';
 import { FULL_VIEW_MARK } from '../../store/demo-controller';
-import './demo.css';
 
 /** The parts of a full view, each marked (`salscape:<part>`) when it first shows. */
 const PARTS = {

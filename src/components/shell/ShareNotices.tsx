@@ -1,6 +1,6 @@
 /** Banners: link fields that were dropped (each named) and saved runs being unavailable. */
-import { useApp } from '../../store';
 import './share.css';
+import { useApp } from '../../store';
 
 export function ShareNotices() {
   const notices = useApp((s) => s.shareNotices);

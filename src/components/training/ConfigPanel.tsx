@@ -2,6 +2,7 @@
  * Left column, first card: data set, model, subset sizes and epochs in view; the SGD settings
  * (batch, rate, momentum, weight decay, seed) folded away. Then the poison and SAL cards.
  */
+import './training.css';
 import { useMemo } from 'react';
 import { DATASETS, MODELS, type DatasetName, type ModelName } from '../../core/train-config';
 import { selectBusy, useApp } from '../../store';
