@@ -1,11 +1,12 @@
 /** Entry point: mounts the app. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './components/App';
+// The global base first: every panel's own CSS (imported by its components) comes after it.
+import './styles.css';
+import { App } from './components/shell/App';
 import { bootPage } from './app/boot';
 import { preferSoftware2dCanvas } from './scene/software-canvas';
 import { appStore } from './store';
-import './styles.css';
 
 preferSoftware2dCanvas();
 

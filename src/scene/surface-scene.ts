@@ -7,7 +7,6 @@
  */
 import {
   AmbientLight,
-  BufferAttribute,
   BufferGeometry,
   DirectionalLight,
   DoubleSide,
@@ -35,6 +34,7 @@ import {
   toBox,
   type SurfaceDrawInput,
 } from './surface-data';
+import { writeLinePositions, writeSurfaceMesh } from './geometry-buffers';
 import { acquireRenderer, releaseRenderer } from './shared-renderer';
 import { context2d, fitCanvas } from './canvas-2d';
 
@@ -102,12 +102,8 @@ export class SurfaceScene {
 
   /** Shows a surface and renders. */
   setData(input: SurfaceSceneInput): void {
-    const m = surfaceMesh(input);
-    this.surfaceGeom.setAttribute('position', new BufferAttribute(m.positions, 3));
-    this.surfaceGeom.setAttribute('color', new BufferAttribute(m.colors, 3));
-    this.surfaceGeom.setIndex(new BufferAttribute(m.indices, 1));
-    this.surfaceGeom.computeVertexNormals();
-    this.surfaceGeom.computeBoundingSphere();
+    // In place: a same-size grid reuses the geometry's buffers (geometry-buffers.ts).
+    writeSurfaceMesh(this.surfaceGeom, surfaceMesh(input));
     const nx = input.xs.length;
     const ny = input.ys.length;
     const pts: number[] = [];
@@ -120,8 +116,7 @@ export class SurfaceScene {
         pts.push(x0, y0 + LIFT, z0, x1, y1 + LIFT, z1);
       }
     }
-    this.lineGeom.setAttribute('position', new BufferAttribute(Float32Array.from(pts), 3));
-    this.lineGeom.computeBoundingSphere();
+    writeLinePositions(this.lineGeom, Float32Array.from(pts));
     if (input.marker) {
       const v = sampleGrid(input.values, nx, ny, input.marker.i, input.marker.j);
       this.marker.position.set(...toBox(input, input.marker.i, input.marker.j, v));

@@ -1,10 +1,13 @@
 /**
- * Plain-array geometry of loss surfaces (src/scene/surface-data.ts) and the diverging colour
- * map of surface differences (src/scene/colormap.ts).
+ * Plain-array geometry of loss surfaces (src/scene/surface-data.ts), its in-place upload into
+ * three.js geometries (src/scene/geometry-buffers.ts) and the diverging colour map of surface
+ * differences (src/scene/colormap.ts).
  */
+import { BufferGeometry, type BufferAttribute } from 'three';
 import { describe, expect, it } from 'vitest';
 import { gridAxis } from '../../src/core/surface-grid';
 import { divergingInto, viridisInto } from '../../src/scene/colormap';
+import { writeLinePositions, writeSurfaceMesh } from '../../src/scene/geometry-buffers';
 import {
   axisIndex,
   contourLevels,
@@ -123,6 +126,83 @@ describe('surfaceMesh', () => {
     expect(new Set([b2, c2, d]).size).toBe(3);
     expect(b2).toBe(b);
     expect(c2).toBe(c);
+  });
+});
+
+describe('writeSurfaceMesh: a new grid updates the geometry in place', () => {
+  const grid = (nx: number, ny: number, f: (k: number) => number) => {
+    const values = Float32Array.from({ length: nx * ny }, (_, k) => f(k));
+    return surfaceMesh({ xs: gridAxis(nx, 1), ys: gridAxis(ny, 1), values, domain: [0, 10] });
+  };
+  const attrs = (g: BufferGeometry) => ({
+    position: g.getAttribute('position') as BufferAttribute,
+    color: g.getAttribute('color') as BufferAttribute,
+    normal: g.getAttribute('normal') as BufferAttribute,
+    index: g.getIndex(),
+  });
+
+  it('keeps the same attribute objects for a same-size grid, with the new values uploaded', () => {
+    const geom = new BufferGeometry();
+    writeSurfaceMesh(
+      geom,
+      grid(5, 4, (k) => k * 0.5),
+    );
+    const first = attrs(geom);
+    const versions = [first.position.version, first.color.version, first.index!.version];
+    const radius = geom.boundingSphere!.radius;
+
+    const next = grid(5, 4, (k) => 10 - k * 0.5);
+    writeSurfaceMesh(geom, next);
+    const second = attrs(geom);
+    expect(second.position).toBe(first.position);
+    expect(second.color).toBe(first.color);
+    expect(second.index).toBe(first.index);
+    expect(second.normal).toBe(first.normal);
+    expect(Array.from(second.position.array)).toEqual(Array.from(next.positions));
+    expect(Array.from(second.color.array)).toEqual(Array.from(next.colors));
+    expect(Array.from(second.index!.array)).toEqual(Array.from(next.indices));
+    // Marked for upload: three.js re-sends a buffer when its version moves.
+    expect(second.position.version).toBeGreaterThan(versions[0]!);
+    expect(second.color.version).toBeGreaterThan(versions[1]!);
+    expect(second.index!.version).toBeGreaterThan(versions[2]!);
+    // Normals and bounds follow the new heights.
+    const fresh = new BufferGeometry();
+    writeSurfaceMesh(fresh, next);
+    expect(Array.from(second.normal.array)).toEqual(Array.from(fresh.getAttribute('normal').array));
+    expect(geom.boundingSphere!.radius).toBeCloseTo(fresh.boundingSphere!.radius, 6);
+    expect(geom.boundingSphere!.radius).toBeCloseTo(radius, 6); // mirrored heights, same sphere size
+  });
+
+  it('replaces the attributes when the grid size changes', () => {
+    const geom = new BufferGeometry();
+    writeSurfaceMesh(
+      geom,
+      grid(5, 4, (k) => k * 0.5),
+    );
+    const first = attrs(geom);
+    const sharper = grid(9, 7, (k) => k * 0.1);
+    writeSurfaceMesh(geom, sharper);
+    const second = attrs(geom);
+    expect(second.position).not.toBe(first.position);
+    expect(second.color).not.toBe(first.color);
+    expect(second.index).not.toBe(first.index);
+    expect(second.normal).not.toBe(first.normal);
+    expect(second.position.count).toBe(9 * 7);
+    expect(second.normal.count).toBe(9 * 7);
+    expect(second.index!.count).toBe(8 * 6 * 6);
+    expect(Array.from(second.position.array)).toEqual(Array.from(sharper.positions));
+  });
+
+  it('does the same for contour lines: reused at the same length, replaced otherwise', () => {
+    const geom = new BufferGeometry();
+    writeLinePositions(geom, Float32Array.of(0, 0, 0, 1, 1, 1));
+    const first = geom.getAttribute('position');
+    writeLinePositions(geom, Float32Array.of(2, 2, 2, 3, 3, 3));
+    expect(geom.getAttribute('position')).toBe(first);
+    expect(Array.from(first.array)).toEqual([2, 2, 2, 3, 3, 3]);
+    writeLinePositions(geom, Float32Array.of(0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3));
+    expect(geom.getAttribute('position')).not.toBe(first);
+    expect(geom.getAttribute('position').count).toBe(4);
   });
 });
 

@@ -7,7 +7,7 @@ import { HEAD_TASK_INFO, type HeadTask } from '../../core/tasks';
 import { taskSalSeries, type CrossTaskResult } from '../../store/derived/cross-task-view';
 import { salHeatmap, sharedSalScale } from '../../store/derived/heatmap-model';
 import { CLEAN_RUN_COLOR } from '../../store/palette';
-import { HeatmapView } from '../HeatmapView';
+import { HeatmapView } from '../common/HeatmapView';
 
 const ROW_PX = 22;
 

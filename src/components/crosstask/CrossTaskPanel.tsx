@@ -3,6 +3,7 @@
  * trained on the poisoned images learn other tasks (rotation, segmentation, a multi-task
  * model), with per-task UD and the SAL of the shared layers per task.
  */
+import './crosstask.css';
 import { useMemo } from 'react';
 import { POISON_METHOD_IDS, type PoisonMethodId } from '../../core/poison-types';
 import { SAL_L0_DEPARTURE } from '../../core/sal-types';
@@ -11,7 +12,7 @@ import { crossTaskKey, isActiveCrossTask } from '../../store/reducers/cross-task
 import { crossTaskRows } from '../../store/derived/cross-task-view';
 import { poisonSettingsFor, runLabel } from '../../store/poison-config';
 import { runColor } from '../../store/palette';
-import { ProgressBar } from '../ProgressBar';
+import { ProgressBar } from '../common/ProgressBar';
 import { CrossTaskBars } from './CrossTaskBars';
 import { CrossTaskHeatmaps } from './CrossTaskHeatmaps';
 import { CrossTaskTable } from './CrossTaskTable';

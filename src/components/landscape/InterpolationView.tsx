@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import { useApp, type LandscapeJob } from '../../store';
 import type { NeededJob } from '../../store/derived/landscape-view';
-import { AXIS, fitToParent, pctValue } from '../chart-utils';
+import { AXIS, fitToParent, pctValue } from '../common/chart-utils';
 
 interface Props {
   needs: NeededJob[];

@@ -1,4 +1,5 @@
 /** A colour legend for landscapes: the gradient with ticks in loss units and the unit named. */
+import '../common/common.css';
 import { divergingGradient, viridisGradient } from '../../scene/colormap';
 import { niceTicks } from '../../scene/heatmap-data';
 

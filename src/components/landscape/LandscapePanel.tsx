@@ -3,6 +3,7 @@
  * training-path plane), the surface settings, progress of the jobs behind the tab, exports.
  * Jobs are asked for when the runs have finished; stale ones (other settings) are cancelled.
  */
+import './landscape.css';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import {
@@ -23,7 +24,7 @@ import {
 } from '../../store';
 import { jobsForView } from '../../store/derived/landscape-view';
 import { runLabel } from '../../store/poison-config';
-import { ProgressBar } from '../ProgressBar';
+import { ProgressBar } from '../common/ProgressBar';
 import { InterpolationView } from './InterpolationView';
 import { LandscapeSettingsRow } from './LandscapeSettingsRow';
 import { ExportButtons } from './ExportButtons';

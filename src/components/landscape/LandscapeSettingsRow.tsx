@@ -6,7 +6,7 @@ import {
   LANDSCAPE_DATA_LABELS,
 } from '../../core/landscape-types';
 import { appStore, useApp } from '../../store';
-import { NumInput } from '../NumInput';
+import { NumInput } from '../common/NumInput';
 
 export function LandscapeSettingsRow({ error }: { error: string | null }) {
   const s = useApp((st) => st.landscapeSettings);
