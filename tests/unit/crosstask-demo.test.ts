@@ -14,17 +14,13 @@ import {
   type CrossTaskDemoSource,
 } from '../../src/app/demos/crosstask-demo';
 import { defaultPoisonConfig, defaultSalSettings, methodEps } from '../../src/store/poison-config';
-import {
-  crossTaskSetup,
-  currentKeyOf,
-  FakeClient,
-  syntheticResult,
-} from './helpers/crosstask-fixture';
+import { crossTaskSetup, currentKeyOf, syntheticResult } from './helpers/crosstask-fixture';
+import type { FakeLab } from './helpers/fake-lab';
 
 const config = defaultTrainConfig();
 const sal = defaultSalSettings();
 
-let client: FakeClient;
+let client: FakeLab;
 let store: AppStore;
 
 beforeEach(() => {

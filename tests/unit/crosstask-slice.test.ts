@@ -6,16 +6,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { POISON_METHODS } from '../../src/core/poison-types';
 import type { AppStore, LabClientLike } from '../../src/store';
 import { crossTaskKey, type CrossTaskJob } from '../../src/store/reducers/cross-task-jobs';
-import {
-  crossTaskSetup,
-  currentKeyOf,
-  FakeClient,
-  job,
-  noCrossClient,
-  syntheticResult,
-} from './helpers/crosstask-fixture';
+import { crossTaskSetup, currentKeyOf, job, syntheticResult } from './helpers/crosstask-fixture';
+import { FakeLab } from './helpers/fake-lab';
 
-let client: FakeClient;
+let client: FakeLab;
 let store: AppStore;
 let newStore: (c?: LabClientLike | null) => AppStore;
 
@@ -178,7 +172,7 @@ describe('cross-task slice', () => {
   });
 
   it('no client, or a client without crossTask: crossTaskError, nothing stored', () => {
-    for (const s of [newStore(null), newStore(noCrossClient)]) {
+    for (const s of [newStore(null), newStore(new FakeLab({ crossTask: false }))]) {
       expect(s.getState().runCrossTask()).toBeNull();
       expect(s.getState().crossTaskError).toMatch(/lab worker is not running/);
       expect(s.getState().crossTasks).toEqual({});
@@ -186,7 +180,7 @@ describe('cross-task slice', () => {
   });
 
   it('a client that throws on send fails the job with its message', () => {
-    client.failCrossTask = 'worker gone';
+    client.fail.crossTask = 'worker gone';
     const key = store.getState().runCrossTask()!;
     expect(store.getState().crossTasks[key]).toMatchObject({
       status: 'failed',

@@ -10,7 +10,6 @@ import { RunDb } from '../../src/app/persist/db';
 import { startPersistence } from '../../src/app/persist/persister';
 import { fakeStore, runExperiment } from './helpers/share-fixture';
 import { loadDemo } from '../../src/app/demos/demo-load';
-import type { AdoptJob } from '../../src/workers/client';
 import { DEMO_FORMAT, DEMO_VERSION, type DemoFile } from '../../src/app/demos/demo-file';
 import { savedFromStore } from '../../src/app/share/saved-experiment';
 
@@ -19,7 +18,6 @@ const freshName = () => `salscape-demo-test-${++dbs}`;
 
 async function page(name: string, maxWeightBytes?: number) {
   const { store, lab } = fakeStore();
-  const adopted: AdoptJob[] = [];
   const handles: RunDb[] = [];
   const p = startPersistence(
     store,
@@ -35,7 +33,7 @@ async function page(name: string, maxWeightBytes?: number) {
     p.stop();
     handles.forEach((h) => h.close());
   };
-  return { store, lab, p, close, adopted };
+  return { store, lab, p, close };
 }
 
 describe('checkpoints kept for adoption', () => {

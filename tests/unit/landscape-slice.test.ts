@@ -4,49 +4,13 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultTrainConfig } from '../../src/core/train-config';
-import type { RunMessage, TrainJob } from '../../src/workers/client';
-import type { LandscapeCommand } from '../../src/workers/protocol';
-import { createAppStore, type AppStore, type LabClientLike } from '../../src/store';
+import { createAppStore, type AppStore } from '../../src/store';
 import { landscapeKey } from '../../src/store/reducers/landscape-jobs';
+import { FakeLab } from './helpers/fake-lab';
 import { settings, surface, surfaceResult } from './helpers/landscape-fixture';
 
-/** A LabClient stand-in that records every job and lets the test play the worker. */
-class FakeClient implements LabClientLike {
-  trains: { runId: string; job: TrainJob }[] = [];
-  landscapeJobs: { runId: string; job: Omit<LandscapeCommand, 'type' | 'runId'> }[] = [];
-  cancels: string[] = [];
-  handlers = new Map<string, (msg: RunMessage) => void>();
-  failLandscape: string | null = null;
-  init() {}
-  train(job: TrainJob, onMessage: (msg: RunMessage) => void, runId = 't') {
-    this.trains.push({ runId, job });
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  filterSal(_job: unknown, onMessage: (msg: RunMessage) => void, runId = 'f') {
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  landscape(
-    job: Omit<LandscapeCommand, 'type' | 'runId'>,
-    onMessage: (msg: RunMessage) => void,
-    runId = 'l',
-  ) {
-    if (this.failLandscape) throw new Error(this.failLandscape);
-    this.landscapeJobs.push({ runId, job });
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  cancel(runId: string) {
-    this.cancels.push(runId);
-  }
-  send(msg: RunMessage) {
-    this.handlers.get(msg.runId)?.(msg);
-  }
-}
-
 describe('landscape slice', () => {
-  let client: FakeClient;
+  let client: FakeLab;
   let store: AppStore;
   let ids: number;
 
@@ -63,7 +27,7 @@ describe('landscape slice', () => {
   }
 
   beforeEach(() => {
-    client = new FakeClient();
+    client = new FakeLab();
     ids = 0;
     store = createAppStore({
       client,
@@ -173,7 +137,7 @@ describe('landscape slice', () => {
 
   it('a client that throws on send fails the job with its message', () => {
     const { clean } = experiment();
-    client.failLandscape = 'postMessage failed';
+    client.fail.landscape = 'postMessage failed';
     const k = store.getState().requestLandscape('path', clean);
     expect(store.getState().landscapes[k]).toMatchObject({
       status: 'failed',

@@ -1,8 +1,11 @@
-import type { LandscapeCommand } from '../../src/workers/protocol';
+/**
+ * The run reducer, the store's runs and worker connection with the fake worker client
+ * (store/reducers/run-reducer.ts, store/slices/runs-slice.ts, lab-slice.ts) and the
+ * configuration's validation messages.
+ */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EpochMetrics, StepProgress } from '../../src/core/run-types';
-import { defaultTrainConfig, type TrainConfig } from '../../src/core/train-config';
-import type { RunMessage, TrainJob } from '../../src/workers/client';
+import { defaultTrainConfig } from '../../src/core/train-config';
 import {
   applyRunMessage,
   createAppStore,
@@ -10,47 +13,10 @@ import {
   selectActiveRun,
   selectCleanRun,
   type AppStore,
-  type LabClientLike,
 } from '../../src/store';
 import { configErrors, firstConfigError, rangeText } from '../../src/store/config-fields';
 import { createRun, MAX_LOSS_POINTS, reduceRun } from '../../src/store/reducers/run-reducer';
-
-/** A LabClient stand-in that records calls and lets the test play the worker. */
-class FakeClient implements LabClientLike {
-  inits: { backend: string; dataUrl: string }[] = [];
-  trains: { config: TrainConfig; runId: string }[] = [];
-  cancels: string[] = [];
-  handlers = new Map<string, (msg: RunMessage) => void>();
-  init(backend: string, dataUrl: string) {
-    this.inits.push({ backend, dataUrl });
-  }
-  train(job: TrainJob, onMessage: (msg: RunMessage) => void, runId = 'fake') {
-    this.trains.push({ config: job.config, runId });
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  filterSal(_job: unknown, onMessage: (msg: RunMessage) => void, runId = 'fake-filters') {
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  landscapeJobs: { runId: string; job: Omit<LandscapeCommand, 'type' | 'runId'> }[] = [];
-  landscape(
-    job: Omit<LandscapeCommand, 'type' | 'runId'>,
-    onMessage: (msg: RunMessage) => void,
-    runId = 'l',
-  ) {
-    this.landscapeJobs.push({ runId, job });
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  cancel(runId: string) {
-    this.cancels.push(runId);
-  }
-  /** Delivers a message as the worker would. */
-  send(msg: RunMessage) {
-    this.handlers.get(msg.runId)?.(msg);
-  }
-}
+import { FakeLab } from './helpers/fake-lab';
 
 const progress = (epoch: number, step: number, loss: number, steps = 10): StepProgress => ({
   epoch,
@@ -71,7 +37,7 @@ const metrics = (epoch: number): EpochMetrics => ({
 });
 const checkpoint = { names: [], shapes: [], data: [] };
 
-let client: FakeClient;
+let client: FakeLab;
 let clock: number;
 let ids: number;
 let store: AppStore;
@@ -83,7 +49,7 @@ function startRun(): string | null {
 }
 
 beforeEach(() => {
-  client = new FakeClient();
+  client = new FakeLab();
   clock = 1000;
   ids = 0;
   // No poison toggled: each experiment is one clean run, as on the first screen.
@@ -208,7 +174,7 @@ describe('store', () => {
     const id = startRun();
     expect(id).toBe('r1');
     expect(client.trains).toHaveLength(1);
-    expect(client.trains[0]?.config).toEqual({
+    expect(client.trains[0]?.job.config).toEqual({
       ...defaultTrainConfig(),
       trainSize: 500,
       epochs: 1,
@@ -303,7 +269,7 @@ describe('store', () => {
   });
 
   it('connects, re-initialises the backend on a new preference, and locks it during a run', () => {
-    const c2 = new FakeClient();
+    const c2 = new FakeLab();
     store.getState().connectLab(c2, 'http://host/data');
     expect(c2.inits).toEqual([{ backend: 'auto', dataUrl: 'http://host/data' }]);
     expect(store.getState().backendStatus).toBe('starting');

@@ -1,5 +1,5 @@
 /**
- * Shared by the cross-task store tests: a fake worker client with `crossTask`, a store on it,
+ * Shared by the cross-task store tests: a store on the fake worker client (helpers/fake-lab.ts)
  * and a synthetic cross-task result (digits model with SAL, multi-task model).
  */
 import type { SalRecord } from '../../../src/core/sal-types';
@@ -11,61 +11,12 @@ import type {
   CrossTaskRun,
   HeadOutcome,
 } from '../../../src/core/cross-task-types';
-import type { RunMessage, TrainJob } from '../../../src/workers/client';
-import type { CrossTaskCommand, LandscapeCommand } from '../../../src/workers/protocol';
 import { createAppStore, type AppStore, type LabClientLike } from '../../../src/store';
 import { crossTaskKey } from '../../../src/store/reducers/cross-task-jobs';
 import { defaultSalSettings, methodEps } from '../../../src/store/poison-config';
 import type { All } from '../../../src/store/types';
 import type { CrossTaskJob } from '../../../src/store/reducers/cross-task-jobs';
-
-type CrossJob = Omit<CrossTaskCommand, 'type' | 'runId'>;
-
-/** A LabClient stand-in with `crossTask`: records every job and lets the test play the worker. */
-export class FakeClient implements LabClientLike {
-  crossJobs: { runId: string; job: CrossJob }[] = [];
-  cancels: string[] = [];
-  handlers = new Map<string, (msg: RunMessage) => void>();
-  failCrossTask: string | null = null;
-  init() {}
-  train(_job: TrainJob, onMessage: (msg: RunMessage) => void, runId = 't') {
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  filterSal(_job: unknown, onMessage: (msg: RunMessage) => void, runId = 'f') {
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  landscape(
-    _job: Omit<LandscapeCommand, 'type' | 'runId'>,
-    onMessage: (msg: RunMessage) => void,
-    runId = 'l',
-  ) {
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  crossTask(job: CrossJob, onMessage: (msg: RunMessage) => void, runId = 'c') {
-    if (this.failCrossTask) throw new Error(this.failCrossTask);
-    this.crossJobs.push({ runId, job });
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  cancel(runId: string) {
-    this.cancels.push(runId);
-  }
-  send(msg: RunMessage) {
-    this.handlers.get(msg.runId)?.(msg);
-  }
-}
-
-/** A client without `crossTask` (an older worker client). */
-export const noCrossClient: LabClientLike = {
-  init() {},
-  train: () => 't',
-  filterSal: () => 'f',
-  landscape: () => 'l',
-  cancel() {},
-};
+import { FakeLab } from './fake-lab';
 
 export const LAYERS = ['conv1', 'conv2', 'fc1'];
 
@@ -179,7 +130,7 @@ export function syntheticResult(): CrossTaskResult {
 
 /** A fresh fake client, a store on it, and `newStore` for more stores sharing its id counter. */
 export function crossTaskSetup() {
-  const client = new FakeClient();
+  const client = new FakeLab();
   let ids = 0;
   const newStore = (c: LabClientLike | null = client): AppStore =>
     createAppStore({

@@ -1,33 +1,8 @@
 /** A store driven by a fake worker through whole experiments, for the share / persist tests. */
 import type { WeightSnapshot } from '../../../src/core/weights';
 import { Rng } from '../../../src/core/rng';
-import { createAppStore, type AppStore, type LabClientLike } from '../../../src/store';
-import type { RunMessage, TrainJob } from '../../../src/workers/client';
-
-/** Plays the worker: records train calls, lets the test deliver messages. */
-export class FakeLab implements LabClientLike {
-  handlers = new Map<string, (msg: RunMessage) => void>();
-  cancels: string[] = [];
-  init() {}
-  train(_job: TrainJob, onMessage: (msg: RunMessage) => void, runId = 'x') {
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  filterSal(_job: unknown, onMessage: (msg: RunMessage) => void, runId = 'f') {
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  landscape(_job: unknown, onMessage: (msg: RunMessage) => void, runId = 'l') {
-    this.handlers.set(runId, onMessage);
-    return runId;
-  }
-  cancel(runId: string) {
-    this.cancels.push(runId);
-  }
-  send(msg: RunMessage) {
-    this.handlers.get(msg.runId)?.(msg);
-  }
-}
+import { createAppStore, type AppStore } from '../../../src/store';
+import { FakeLab } from './fake-lab';
 
 let ids = 0;
 /** A store with a fake lab and small settings (2 epochs, one poison method). */
