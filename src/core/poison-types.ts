@@ -122,8 +122,13 @@ export interface PoisonMethodInfo {
   classWise: boolean;
   /** Default budget per data set, in the method's norm, chosen from measurements (README). */
   defaultEps: Record<DatasetId, number>;
-  /** Present when only a reduced version is offered: what was reduced. */
+  /** Present when only a reduced version is offered: what was reduced ("reduced: ..."). */
   reduced?: string;
+  /**
+   * Present when the method, as implemented, parts from its paper in another way than a
+   * reduction ("departs from the paper: ..."); shown with the method (docs/science.md section 7).
+   */
+  departure?: string;
   /** One or two sentences for the method list; names the paper. */
   description: string;
 }
@@ -186,6 +191,8 @@ export const POISON_METHODS: Record<PoisonMethodId, PoisonMethodInfo> = {
     needsCleanModel: false,
     classWise: false,
     defaultEps: { mnist: 1, fashion: 1 },
+    departure:
+      'departs from the paper: a filter is kept only if a probe sample has comparable energy across the image (in a 3x3 split, the weakest block has at least 0.2 of the strongest block\u2019s RMS); after 500 candidates the most even one is used',
     description:
       'Sandoval-Segura et al. 2022: per class a fixed 3x3 autoregressive filter; each image gets its own noise image grown from Gaussian seeds in raster order, cropped and scaled to an L2 norm (their default 1.0).',
   },
@@ -197,6 +204,8 @@ export const POISON_METHODS: Record<PoisonMethodId, PoisonMethodInfo> = {
     needsCleanModel: false,
     classWise: true,
     defaultEps: { mnist: 1, fashion: 1 },
+    departure:
+      'departs from the paper: where a pixel changes every image of a class by the same amount (standard deviation 0, so the paper\u2019s score is unbounded), it ranks above every finite score, the larger change first',
     description:
       'Wu et al. 2023: per class one pixel position and an extreme value (black or white) that differ most consistently from that class, set in every image of the class. eps counts pixels.',
   },
@@ -208,6 +217,8 @@ export const POISON_METHODS: Record<PoisonMethodId, PoisonMethodInfo> = {
     needsCleanModel: false,
     classWise: true,
     defaultEps: { mnist: 0.3, fashion: 0.3 },
+    departure:
+      'departs from the paper: written from its text only, no reference code; the kernel form is SALscape\u2019s reading',
     description:
       'After Sadasivan et al. 2023 (from the paper text only): each class has its own random non-negative 3x3 blur kernel (centre 1, others uniform in [0, eps], normalised) convolved with its images. eps is the blur spread.',
   },
@@ -219,6 +230,8 @@ export const POISON_METHODS: Record<PoisonMethodId, PoisonMethodInfo> = {
     needsCleanModel: false,
     classWise: false,
     defaultEps: { mnist: 0.3, fashion: 0.1 },
+    departure:
+      'departs from the paper: stops on the surrogate\u2019s loss on the rounded poisoned set (below 0.01 after at least 10 rounds, at most 60), not on its accuracy (the reference stops above 99 %, which digits reach before the noise does anything)',
     description:
       'Huang et al. 2021: min-min; a surrogate trains on x + delta while signed-gradient descent makes delta minimise its loss. Stops when the surrogate loss on the poisoned set falls below a threshold after a minimum number of rounds.',
   },
@@ -230,6 +243,8 @@ export const POISON_METHODS: Record<PoisonMethodId, PoisonMethodInfo> = {
     needsCleanModel: false,
     classWise: true,
     defaultEps: { mnist: 0.2, fashion: 0.1 },
+    departure:
+      'departs from the paper: stops on the surrogate\u2019s loss on the rounded poisoned set (below 0.01 after at least 10 rounds, at most 60), not on its accuracy (the reference stops above 99 %, which digits reach before the noise does anything)',
     description:
       'Huang et al. 2021, class-wise: one delta per class, its gradient summed over the class; same min-min loop and stop rule as sample-wise EM.',
   },
@@ -241,6 +256,8 @@ export const POISON_METHODS: Record<PoisonMethodId, PoisonMethodInfo> = {
     needsCleanModel: true,
     classWise: false,
     defaultEps: { mnist: 0.3, fashion: 0.1 },
+    reduced:
+      'reduced: 20 signed steps (the default) from one random start, no restarts, no data augmentation during the attack, against the experiment\u2019s own clean run',
     description:
       'Fowl et al. 2021: signed-gradient steps on a trained clean model push each image toward class (y + 1) mod C, within eps.',
   },
@@ -252,6 +269,8 @@ export const POISON_METHODS: Record<PoisonMethodId, PoisonMethodInfo> = {
     needsCleanModel: true,
     classWise: false,
     defaultEps: { mnist: 0.3, fashion: 0.1 },
+    reduced:
+      'reduced: base SEP only, TAP\u2019s steps with the gradient summed over 5 evenly spaced checkpoints (the default) of the clean run; no feature alignment or variance reduction (the paper\u2019s SEP-FA and SEP-FA-VR)',
     description:
       'Chen et al. 2023: like TAP, but each step follows the gradient averaged over checkpoints saved along the clean run.',
   },

@@ -64,6 +64,14 @@ export const SAL_L0_DEPARTURE =
   'training loss of the epoch, measured while the weights were still moving, so its S_up and ' +
   'S_down start from a different baseline.';
 
+/**
+ * How SALscape's passes over the SAL images depart from the paper's code, in words for the UI.
+ */
+export const SAL_ORDER_DEPARTURE =
+  'Each of the K rounds passes over the SAL images in stored order, without shuffling, and ' +
+  'keeps the last, smaller batch; the paper\u2019s loader shuffles every pass and drops the last ' +
+  'partial batch. So the same run always gives the same SAL.';
+
 /** Parses an unknown value as SalSettings; throws an Error naming the first bad field. */
 export function parseSalSettings(v: unknown): SalSettings {
   const r = SalSettingsSchema.safeParse(v);

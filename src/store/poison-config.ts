@@ -43,6 +43,15 @@ export function defaultSalSettings(): SalSettings {
   return { ...APP_SAL_DEFAULTS };
 }
 
+/**
+ * A metadata note ("reduced: ...", "departs from the paper: ...") as a sentence for the views:
+ * first letter capitalised, a full stop at the end.
+ */
+export function noteSentence(note: string): string {
+  const t = note.trim();
+  return t ? `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}` : '';
+}
+
 /** Short names for legends, status lines and cards (the full name is in POISON_METHODS). */
 export const METHOD_SHORT: Readonly<Record<PoisonMethodId, string>> = {
   random: 'Random',

@@ -17,8 +17,10 @@ import {
   POISON_METHODS,
   defaultPoisonSettings,
   resolvePoisonSettings,
+  type PoisonMethodId,
 } from '../../src/core/poison-types';
 import { Rng } from '../../src/core/rng';
+import { AR_MAX_TRIES, AR_MIN_EVENNESS } from '../../src/ml/poisons/ar';
 import { opsScore } from '../../src/ml/poisons/ops';
 
 describe('perturbation helpers', () => {
@@ -109,18 +111,35 @@ describe('perturbation helpers', () => {
 });
 
 describe('poison settings and metadata', () => {
-  it('has metadata for every id, and only REM is reduced', () => {
+  it('has metadata for every id; REM, TAP and SEP are reduced', () => {
     for (const id of POISON_METHOD_IDS) {
       const m = POISON_METHODS[id];
       expect(m.id).toBe(id);
       expect(m.defaultEps.mnist).toBeGreaterThan(0);
       expect(m.defaultEps.fashion).toBeGreaterThan(0);
       expect(m.description.length).toBeGreaterThan(20);
-      expect(m.reduced !== undefined).toBe(id === 'rem');
+      expect(m.reduced !== undefined).toBe(['rem', 'tap', 'sep'].includes(id));
+      if (m.reduced) expect(m.reduced).toMatch(/^reduced: /);
+      if (m.departure) expect(m.departure).toMatch(/^departs from the paper: /);
       expect(() => resolvePoisonSettings(defaultPoisonSettings(id, 'mnist'))).not.toThrow();
     }
     expect(POISON_METHODS.tap.needsCleanModel && POISON_METHODS.sep.needsCleanModel).toBe(true);
     expect(POISON_METHODS.em.needsCleanModel).toBe(false);
+  });
+
+  it('the reduction and departure notes quote the defaults the code resolves', () => {
+    const d = (id: PoisonMethodId) => resolvePoisonSettings(defaultPoisonSettings(id, 'mnist'));
+    expect(POISON_METHODS.tap.reduced).toContain(`${d('tap').steps} signed steps`);
+    expect(POISON_METHODS.sep.reduced).toContain(`${d('sep').checkpoints} evenly spaced`);
+    for (const id of ['em', 'em-class'] as const) {
+      const s = d(id);
+      expect(POISON_METHODS[id].departure).toContain(
+        `below ${s.lossThreshold} after at least ${s.minRounds} rounds, at most ${s.maxRounds}`,
+      );
+    }
+    const ar = POISON_METHODS.ar.departure ?? '';
+    expect(ar).toContain(`${AR_MIN_EVENNESS} of the strongest`);
+    expect(ar).toContain(`after ${AR_MAX_TRIES} candidates`);
   });
 
   it('fills defaults from the reference settings', () => {

@@ -5,16 +5,25 @@ import { loadDatasetNode } from '../../src/ml/data/load-node';
 import { selectSubset, stratifiedSubset, type ImageSet } from '../../src/core/dataset';
 import { Rng } from '../../src/core/rng';
 import { linfByteRadius } from '../../src/core/perturbation';
-import type { PoisonResult, PoisonSettings } from '../../src/core/poison-types';
+import { addClipQuantiseLinf, poisonMask } from '../../src/core/perturbation';
+import {
+  resolvePoisonSettings,
+  type PoisonResult,
+  type PoisonSettings,
+} from '../../src/core/poison-types';
+import type { WeightSnapshot } from '../../src/core/weights';
 import { defaultTrainConfig } from '../../src/core/train-config';
 import { POISONS } from '../../src/ml/poisons';
 import { evenlySpaced } from '../../src/ml/poisons/sep';
 import { runTraining } from '../../src/ml/train/run-training';
 import { CancelledError } from '../../src/ml/train/train-loop';
 import { toTensors } from '../../src/ml/data/tensors';
-import { forward } from '../../src/ml/models/forward';
+import { crossEntropy, forward } from '../../src/ml/models/forward';
+import { Ticker, type RunState } from '../../src/ml/poisons/common';
+import { minMin } from '../../src/ml/poisons/min-min';
+import { buildSpec } from '../../src/ml/models/zoo';
 import { snapshotToTensors } from '../../src/ml/models/params';
-import type { SurrogateModel } from '../../src/core/model-spec';
+import type { ModelSpec, SurrogateModel } from '../../src/core/model-spec';
 
 let set: ImageSet;
 let clean: SurrogateModel;
@@ -66,6 +75,30 @@ function darkerCount(r: PoisonResult, s: ImageSet): number {
 
 const same = (a: PoisonResult, b: PoisonResult) =>
   Buffer.from(a.poisoned.images).equals(Buffer.from(b.poisoned.images));
+
+/** The min-min loop of EM / REM on `set`, run directly so that its surrogate can be read back. */
+function runMinMin(settings: PoisonSettings, adversarial: boolean) {
+  const s = resolvePoisonSettings(settings);
+  const st: RunState = {
+    set,
+    s,
+    mask: poisonMask(set.count, s.ratio, s.seed),
+    stride: 784,
+    ctx: {},
+    ticker: new Ticker({}),
+    t0: 0,
+  };
+  return minMin(st, { classWise: false, adversarial, label: s.method });
+}
+
+/** Mean cross-entropy of a model on `set`'s labels with the given image bytes. */
+function meanLoss(spec: ModelSpec, w: WeightSnapshot, images: Uint8Array): number {
+  const ws = snapshotToTensors(w);
+  const t = toTensors({ ...set, images });
+  const loss = tf.tidy(() => crossEntropy(forward(spec, ws, t.x), t.y).dataSync()[0]!);
+  tf.dispose([...ws, t.x, t.y]);
+  return loss;
+}
 
 describe('model-based poisons on 200 MNIST images', () => {
   it('em-class stops at its loss threshold after the minimum rounds; one pattern per class', async () => {
@@ -136,6 +169,60 @@ describe('model-based poisons on 200 MNIST images', () => {
       }
       expect(changed).toBe(r.poisonedMask[i] === 1);
     }
+  });
+
+  it.each([
+    ['em', false],
+    ['rem', true],
+  ] as const)(
+    '%s noise lowers its surrogate\u2019s loss below random noise of the same L-inf budget',
+    async (method, adversarial) => {
+      const eps = 0.3;
+      // Default surrogate batches and noise steps per round; rounds enough for the surrogate to
+      // learn (EM 3; REM 6, its default cap: its surrogate trains on attacked inputs, and after 4
+      // rounds its loss had barely left ln 10).
+      const rounds = adversarial ? 6 : 3;
+      const settings = { method, eps, ratio: 1, seed: 2, minRounds: 1, maxRounds: rounds } as const;
+      const out = await runMinMin({ ...settings, lossThreshold: 1e-9 }, adversarial);
+      // The saved bytes, as the method saves them: clean + delta, clipped, quantised.
+      const poisoned = new Uint8Array(set.images.length);
+      for (let i = 0; i < set.count; i++) {
+        const rows = [i * 784, (i + 1) * 784] as const;
+        addClipQuantiseLinf(
+          set.images.subarray(...rows),
+          out.delta.subarray(...rows),
+          eps,
+          poisoned.subarray(...rows),
+        );
+      }
+      const random = await POISONS.random.generate(set, {
+        method: 'random',
+        eps,
+        ratio: 1,
+        seed: 2,
+      });
+      expect(random.norms.linfMax).toBeGreaterThan(eps - 0.01);
+      const spec = buildSpec(resolvePoisonSettings(settings).surrogate, [28, 28, 1], 10);
+      const onNoise = meanLoss(spec, out.surrogate, poisoned);
+      const onRandom = meanLoss(spec, out.surrogate, random.poisoned.images);
+      const onClean = meanLoss(spec, out.surrogate, set.images);
+      // The stop rule's loss is this loss on these bytes.
+      expect(onNoise).toBeCloseTo(out.report.finalLoss!, 4);
+      expect(onNoise).toBeLessThan(onRandom);
+      expect(onNoise).toBeLessThan(onClean);
+    },
+  );
+
+  it('sep with one checkpoint, the clean run\u2019s last, is tap on that model (same bytes)', async () => {
+    const s = { eps: 0.3, ratio: 1, seed: 5, steps: 5 };
+    const t = await POISONS.tap.generate(set, { method: 'tap', ...s }, { surrogate: clean });
+    const one = { method: 'sep', ...s, checkpoints: 1 } as const;
+    const p = await POISONS.sep.generate(set, one, { surrogate: clean });
+    expect(p.report.notes[0]).toMatch(/1 of 3 checkpoints/);
+    expect(same(t, p)).toBe(true);
+    // Two checkpoints: a real ensemble, other bytes.
+    const two = await POISONS.sep.generate(set, { ...one, checkpoints: 2 }, { surrogate: clean });
+    expect(same(t, two)).toBe(false);
   });
 
   it('tap pushes images toward (y + 1) mod C within eps, seeded', async () => {

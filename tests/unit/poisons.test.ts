@@ -4,7 +4,7 @@ import { useBackend } from './helpers/tf';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
 import { selectSubset, stratifiedSubset, type ImageSet } from '../../src/core/dataset';
 import { Rng } from '../../src/core/rng';
-import { linfByteRadius } from '../../src/core/perturbation';
+import { linfByteRadius, scaleToL2 } from '../../src/core/perturbation';
 import {
   POISON_METHODS,
   type PoisonMethodId,
@@ -12,6 +12,7 @@ import {
   type PoisonSettings,
 } from '../../src/core/poison-types';
 import { POISONS } from '../../src/ml/poisons';
+import { arCoefficients, arSample } from '../../src/ml/poisons/ar';
 import { blurChannel } from '../../src/ml/poisons/cuda';
 import { opsPixels } from '../../src/ml/poisons/ops';
 import { CancelledError } from '../../src/ml/train/train-loop';
@@ -237,6 +238,37 @@ describe('model-free poisons on 300 MNIST images', () => {
     expect(Array.from(r.perturbation).every(Number.isFinite)).toBe(true);
     expect(r.norms.l0Mean).toBe(2);
     expectBudget(r, synth);
+  });
+
+  it('AR noise is made by its class filter: the filter leaves ~0 of it before clipping', () => {
+    // Two filters as the method draws them, and one noise image of the first, scaled to the
+    // default L2 budget as the method scales it (before adding, clipping and rounding).
+    const frng = new Rng(31);
+    const f = arCoefficients(frng, 28, 28);
+    const g = arCoefficients(frng, 28, 28);
+    expect(f.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    const x = scaleToL2(arSample(f, 28, 28, new Rng(32)), 1);
+    /** RMS of x minus the filter's prediction from the 8 values before it, over RMS of x. */
+    const residual = (w: Float64Array) => {
+      let err = 0;
+      let sig = 0;
+      // Away from the first two rows and columns, whose windows would leave the image.
+      for (let r = 2; r < 28; r++) {
+        for (let c = 2; c < 28; c++) {
+          let pred = 0;
+          let k = 0;
+          for (let dr = -2; dr <= 0; dr++)
+            for (let dc = -2; dc <= 0; dc++)
+              if (dr !== 0 || dc !== 0) pred += w[k++]! * x[(r + dr) * 28 + c + dc]!;
+          err += (x[r * 28 + c]! - pred) ** 2;
+          sig += x[r * 28 + c]! ** 2;
+        }
+      }
+      return Math.sqrt(err / sig);
+    };
+    expect(residual(f)).toBeLessThan(1e-9);
+    // Another class's filter does not explain it.
+    expect(residual(g)).toBeGreaterThan(0.1);
   });
 
   it('CUDA blurs each class with its own normalised non-negative kernel', async () => {

@@ -43,6 +43,43 @@ describe('SGD with momentum and weight decay', () => {
     });
   }
 
+  it('matches a two-step trace worked out by hand (PyTorch formulation)', () => {
+    // Loss L(w) = w1^2 + w2^2 / 2, so grad = [2 w1, w2]; lr 0.1, momentum 0.9, decay 5e-4.
+    // PyTorch: d = g + decay * w; v = d on the first step, else momentum * v + d; w -= lr * v.
+    // Step 1, w = [1, -2]: g = [2, -2]; d = [2.0005, -2.001]; v = d;
+    //   w = [1 - 0.20005, -2 + 0.2001] = [0.79995, -1.7999].
+    // Step 2: g = [1.5999, -1.7999]; d = g + 5e-4 w = [1.600299975, -1.80079995];
+    //   v = 0.9 [2.0005, -2.001] + d = [3.400749975, -3.60169995];
+    //   w = [0.79995 - 0.3400749975, -1.7999 + 0.360169995] = [0.4598750025, -1.439730005].
+    const s = { lr: 0.1, momentum: 0.9, weightDecay: 5e-4 };
+    const trace = [
+      { w: [0.79995, -1.7999], v: [2.0005, -2.001] },
+      { w: [0.4598750025, -1.439730005], v: [3.400749975, -3.60169995] },
+    ];
+    const close = (got: ArrayLike<number>, want: number[]) =>
+      want.forEach((x, i) => expect(Math.abs(got[i]! - x)).toBeLessThan(1e-6));
+    // The array update, with gradients from the formula.
+    let w: Float32Array = Float32Array.from([1, -2]);
+    let v: Float32Array | null = null;
+    for (const want of trace) {
+      ({ w, v } = sgdUpdate(w, Float32Array.from([2 * w[0]!, w[1]!]), v, s));
+      close(w, want.w);
+      close(v, want.v);
+    }
+    // The tensor optimiser, with gradients from tf.grad of the loss.
+    const before = tf.memory().numTensors;
+    const sgd = new Sgd(s);
+    const loss = (x: tf.Tensor) => tf.sum(tf.mul(tf.square(x), tf.tensor1d([1, 0.5])));
+    let ws: tf.Tensor[] = [tf.tensor1d([1, -2])];
+    for (const want of trace) {
+      ws = sgd.step(ws, [tf.grad(loss)(ws[0]!)]);
+      close(ws[0]!.dataSync(), want.w);
+    }
+    tf.dispose(ws);
+    sgd.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('Sgd.step on WASM follows sgdUpdate, keeps shapes and leaks no tensors', () => {
     const s = { lr: 0.05, momentum: 0.9, weightDecay: 5e-4 };
     const rng = new Rng(4);

@@ -15,6 +15,7 @@ import {
   headLoss,
   headScore,
   sigmoidBce,
+  sliceBatch,
   taskTensors,
 } from '../../src/ml/tasks/task-data';
 import {
@@ -25,6 +26,8 @@ import {
 import { runTask } from '../../src/ml/tasks/task-run';
 import { taskSal, type TaskSal } from '../../src/ml/tasks/task-sal';
 import { selectRunData } from '../../src/ml/train/run-training';
+import { toTensors } from '../../src/ml/data/tensors';
+import { salAllLayers } from '../../src/ml/sal/sal';
 import { CancelledError, DivergedError } from '../../src/ml/train/train-loop';
 
 let tf: typeof tfNs;
@@ -223,11 +226,48 @@ describe('training, SAL and the cross-task run', () => {
       // Different losses: different baselines and SAL (digits CE starts near ln 10, rotation near ln 4).
       expect(rows[0]!.l0).toBeGreaterThan(rows[1]!.l0);
       expect(rows[0]!.layers[0]!.sal).not.toBe(rows[1]!.layers[0]!.sal);
+      // Segmentation SAL is in units of the unweighted mean BCE (the training weight is not in it).
+      const ws = snapshotToTensors(init);
+      const bce = tf.tidy(() => {
+        const b = sliceBatch(t, 0, 128);
+        return sigmoidBce(
+          headLogitsAll(m, ws, b, true).get('segmentation')!,
+          b.masks!,
+        ).dataSync()[0]!;
+      });
+      tf.dispose(ws);
+      expect(rows[2]!.l0).toBeCloseTo(bce, 5);
       // A smaller ball holds the loss closer to L0.
       const narrow = await taskSal(m, init, 'digits', t, { ...settings, eps: 0.001 });
       narrow.layers.forEach((l, i) => expect(l.sal).toBeLessThan(rows[0]!.layers[i]!.sal));
     } finally {
       disposeTaskTensors(t);
+    }
+  }, 60_000);
+
+  it('the digits head measures the SAL of the main view (same model, data and settings)', async () => {
+    const m = buildTaskModel('cnn-s', 'digits');
+    const w = initTaskWeights(m, 4);
+    const t = taskTensors(buildTaskData(data.train, data.train, 1), ['digits']);
+    const zoo = toTensors(data.train);
+    // Uneven batches (100 = 3 x 32 + 4) and a step large enough to hit the projection.
+    const s = { ...APP_SAL_DEFAULTS, rounds: 2, subsetSize: 100, batchSize: 32, lr: 2 };
+    try {
+      const task = await taskSal(m, w, 'digits', t, s);
+      const main = await salAllLayers(buildSpec('cnn-s'), digitsAsZooSnapshot(m, w), zoo, s);
+      expect(task.l0).toBeCloseTo(main.l0, 5);
+      // Task SAL covers the trunk (the convolutions); the main view adds the dense layer.
+      expect(task.layers.map((l) => l.name)).toEqual(['conv1', 'conv2']);
+      task.layers.forEach((l, i) => {
+        const want = main.layers[i]!;
+        expect(l.name).toBe(want.name);
+        expect(Math.abs(l.up - want.up)).toBeLessThan(1e-3 * want.up + 1e-6);
+        expect(Math.abs(l.down - want.down)).toBeLessThan(1e-3 * want.down + 1e-6);
+        expect(Math.max(l.up, l.down)).toBeGreaterThan(1e-3);
+      });
+    } finally {
+      disposeTaskTensors(t);
+      tf.dispose([zoo.x, zoo.y]);
     }
   }, 60_000);
 

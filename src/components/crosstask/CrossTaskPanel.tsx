@@ -6,7 +6,7 @@
 import './crosstask.css';
 import { useMemo } from 'react';
 import { POISON_METHOD_IDS, type PoisonMethodId } from '../../core/poison-types';
-import { SAL_L0_DEPARTURE } from '../../core/sal-types';
+import { SAL_L0_DEPARTURE, SAL_ORDER_DEPARTURE } from '../../core/sal-types';
 import { appStore, useApp } from '../../store';
 import { crossTaskKey, isActiveCrossTask } from '../../store/reducers/cross-task-jobs';
 import { crossTaskRows } from '../../store/derived/cross-task-view';
@@ -106,9 +106,10 @@ export function CrossTaskPanel() {
         </summary>
         <p>
           Segmentation is one dense head to a per-pixel mask of the clean digit, trained with binary
-          cross-entropy weighted 20 (unweighted, it reached an IoU of 0.17). Learning rates are
-          capped at 0.01 where training broke down (the multi-task model; rotation and segmentation
-          on vgg-s). {SAL_L0_DEPARTURE}
+          cross-entropy weighted 20 (unweighted, it reached an IoU of 0.17); its SAL steps on the
+          unweighted loss, so the SAL lr shown is the rate used. Learning rates are capped at 0.01
+          where training broke down (the multi-task model; rotation and segmentation on vgg-s).{' '}
+          {SAL_L0_DEPARTURE} {SAL_ORDER_DEPARTURE}
         </p>
       </details>
       {job?.demo && (

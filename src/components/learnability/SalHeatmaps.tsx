@@ -3,7 +3,7 @@
  * scale, with the legend (beta marked), how to read them, and the L0 departure from the paper.
  */
 import { useMemo } from 'react';
-import { SAL_L0_DEPARTURE } from '../../core/sal-types';
+import { SAL_L0_DEPARTURE, SAL_ORDER_DEPARTURE } from '../../core/sal-types';
 import {
   heatmapBeta,
   selectCleanRun,
@@ -56,9 +56,11 @@ export function SalHeatmaps() {
       <details className="departure small" data-testid="sal-departure">
         <summary>
           <b>Departs from the paper:</b> L0 (the loss SAL starts from) is measured in inference mode
-          after each epoch, not taken from the epoch&apos;s running training loss.
+          after each epoch, not taken from the epoch&apos;s running training loss; the SAL rounds
+          run over the images in stored order.
         </summary>
         <p>{SAL_L0_DEPARTURE}</p>
+        <p>{SAL_ORDER_DEPARTURE}</p>
       </details>
       <p className="axis-note muted small">
         rows: weight layers, input side on top · columns: epochs · outlined: SAL above β (learnable)

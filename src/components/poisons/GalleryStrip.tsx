@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { POISON_METHODS } from '../../core/poison-types';
 import type { RunState } from '../../store';
-import { fmtBudget, METHOD_SHORT } from '../../store/poison-config';
+import { fmtBudget, METHOD_SHORT, noteSentence } from '../../store/poison-config';
 import { amplification, maxAbs, stripPixels, stripSize } from '../../scene/gallery-pixels';
 import { fmtSeconds } from '../common/format';
 
@@ -44,8 +44,13 @@ export function GalleryStrip({ run }: { run: RunState }) {
           : ''}
       </span>
       {info.reduced && (
-        <span className="tag" title={info.reduced}>
+        <span className="tag" title={noteSentence(info.reduced)}>
           reduced
+        </span>
+      )}
+      {info.departure && (
+        <span className="tag" title={noteSentence(info.departure)}>
+          departs
         </span>
       )}
     </h3>
@@ -66,6 +71,8 @@ export function GalleryStrip({ run }: { run: RunState }) {
   }
   const { summary } = poison;
   const { norms, report } = summary;
+  // Results saved before TAP and SEP were labelled reduced lack the field; the method is the same.
+  const reduced = summary.reduced ?? info.reduced;
   const factorText = `×${factor}`;
   return (
     <div className="strip" data-method={method}>
@@ -92,7 +99,10 @@ export function GalleryStrip({ run }: { run: RunState }) {
         · mean L0 <b>{Math.round(norms.l0Mean).toLocaleString('en-US')}</b> values changed · made in{' '}
         {fmtSeconds(summary.seconds)}
       </p>
-      {(report.rounds !== undefined || report.notes.length > 0 || summary.reduced) && (
+      {(report.rounds !== undefined ||
+        report.notes.length > 0 ||
+        reduced !== undefined ||
+        info.departure !== undefined) && (
         <ul className="strip-notes small muted">
           {report.rounds !== undefined && !report.notes.some((n) => /round/.test(n)) && (
             <li>
@@ -102,7 +112,8 @@ export function GalleryStrip({ run }: { run: RunState }) {
               .
             </li>
           )}
-          {summary.reduced && <li>Reduced version: {summary.reduced}.</li>}
+          {reduced && <li>{noteSentence(reduced)}</li>}
+          {info.departure && <li>{noteSentence(info.departure)}</li>}
           {report.notes.map((n, i) => (
             <li key={i}>{n}</li>
           ))}

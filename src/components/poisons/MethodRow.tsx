@@ -9,6 +9,7 @@ import {
   METHOD_SHORT,
   NORM_LABELS,
   NORM_MEANING,
+  noteSentence,
 } from '../../store/poison-config';
 import { NumInput } from '../common/NumInput';
 
@@ -30,7 +31,8 @@ export function MethodRow({ method, dataset, invalid }: Props) {
   const title = [
     info.name,
     info.description,
-    info.reduced ? `Reduced: ${info.reduced}.` : '',
+    info.reduced ? noteSentence(info.reduced) : '',
+    info.departure ? noteSentence(info.departure) : '',
     info.needsCleanModel ? 'Attacks the clean run of the experiment once it has trained.' : '',
   ]
     .filter(Boolean)

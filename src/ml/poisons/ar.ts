@@ -10,17 +10,23 @@ import { defineMethod, finishAdditive } from './common';
 /** Rows and columns dropped from the top-left of the grown canvas: the seeds and the start-up. */
 export const AR_CROP = 4;
 
+/** A filter passes when its probe's weakest 3x3 block has this share of the strongest's RMS. */
+export const AR_MIN_EVENNESS = 0.2;
+/** Candidates drawn before the most even one is taken (the doc comment below says why). */
+export const AR_MAX_TRIES = 500;
+
 /**
  * One AR filter: 8 weights on the 3x3 window that ends at the current pixel (row-major, the
  * pixel itself excluded), drawn N(0, 1) and scaled to sum 1, as in the reference. Many such
  * filters explode or die out across a 28x28 canvas, so a candidate is kept only if a probe
- * sample has comparable energy (ratio >= 0.2) in each of its 3x3 blocks; after 500 rejects the
- * most even candidate is used. About one candidate in five passes.
+ * sample has comparable energy (ratio >= AR_MIN_EVENNESS) in each of its 3x3 blocks; after
+ * AR_MAX_TRIES candidates the most even one is used. This check is a departure from the paper
+ * (POISON_METHODS.ar.departure). About one candidate in five passes.
  */
 export function arCoefficients(rng: Rng, height: number, width: number): Float64Array {
   let best = new Float64Array(8);
   let bestScore = -1;
-  for (let attempt = 0; attempt < 500; attempt++) {
+  for (let attempt = 0; attempt < AR_MAX_TRIES; attempt++) {
     const w = new Float64Array(8);
     let sum = 0;
     for (let i = 0; i < 8; i++) {
@@ -34,7 +40,7 @@ export function arCoefficients(rng: Rng, height: number, width: number): Float64
       best = w;
       bestScore = score;
     }
-    if (score >= 0.2) break;
+    if (score >= AR_MIN_EVENNESS) break;
   }
   return best;
 }

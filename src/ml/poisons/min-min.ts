@@ -12,13 +12,14 @@ import { addClipQuantiseLinf, linfByteRadius } from '../../core/perturbation';
 import type { PoisonReport, StopReason } from '../../core/poison-types';
 import { toTensors } from '../data/tensors';
 import { crossEntropy, forward } from '../models/forward';
-import { initSnapshot, snapshotToTensors } from '../models/params';
-import { buildSpec } from '../models/zoo';
+import { initSnapshot, snapshotToTensors, tensorsToSnapshot } from '../models/params';
+import { buildSpec, paramInfos } from '../models/zoo';
 import { evaluate } from '../train/evaluate';
 import { Sgd } from '../train/sgd';
 import type { RunState } from './common';
 import { inputGrad, pgdAttack } from './grad';
 import type { ModelSpec } from '../../core/model-spec';
+import type { WeightSnapshot } from '../../core/weights';
 
 /** Images per gradient call when updating delta (memory bound, not numerical). */
 const CHUNK = 500;
@@ -35,11 +36,13 @@ export interface MinMinOptions {
   label: string;
 }
 
-/** The final delta and the stop report. */
+/** The final delta, the stop report and the surrogate the delta was made against. */
 export interface MinMinOutput {
   /** Per image (count x stride) or per class (numClasses x stride), unit range, |v| <= eps. */
   delta: Float32Array;
   report: PoisonReport;
+  /** The surrogate's final weights: what the stop rule's loss was measured with (tests use it). */
+  surrogate: WeightSnapshot;
 }
 
 /** Runs the loop; frees every tensor it made, also on cancel or error. */
@@ -135,9 +138,14 @@ export async function minMin(st: RunState, o: MinMinOptions): Promise<MinMinOutp
       }
     }
     const out = new Float32Array(await h.delta.data<'float32'>());
+    const surrogate = await tensorsToSnapshot(
+      paramInfos(spec).map((p) => p.name),
+      weights,
+    );
     const finalLoss = history[history.length - 1]!;
     return {
       delta: out,
+      surrogate,
       report: {
         rounds,
         stopReason,

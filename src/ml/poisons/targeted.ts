@@ -17,6 +17,13 @@ import type { ModelSpec } from '../../core/model-spec';
 /** Images per gradient call (memory bound, not numerical). */
 const CHUNK = 250;
 
+/**
+ * The seed stream of the random start, shared by TAP and SEP: with the same seed both start
+ * from the same point, so SEP differs from TAP only by its ensemble (with one checkpoint, the
+ * clean run's last, SEP is TAP). TAP's stream name, kept so TAP's bytes did not change.
+ */
+const INIT_STREAM = 'poison/tap/init';
+
 /** Throws a readable error unless `spec` / `w` fit the set (shape, classes, weight layout). */
 export function checkCleanModel(st: RunState, spec: ModelSpec, w: WeightSnapshot): void {
   const { set, s } = st;
@@ -57,7 +64,7 @@ export async function targetedPoison(
   const epsQ = r / 255;
   const chosen: number[] = [];
   for (let i = 0; i < set.count; i++) if (mask[i] === 1) chosen.push(i);
-  const rng = new Rng(deriveSeed(s.seed, `poison/${s.method}/init`));
+  const rng = new Rng(deriveSeed(s.seed, INIT_STREAM));
   const images = set.images.slice();
   const weights = models.map((m) => snapshotToTensors(m));
   try {

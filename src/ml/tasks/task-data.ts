@@ -118,23 +118,32 @@ export function sigmoidBce(z: tf.Tensor2D, t: tf.Tensor2D): tf.Scalar {
 export const SEGMENTATION_LOSS_WEIGHT = 20;
 
 /**
- * The loss of one head: cross-entropy for digits and rotation, SEGMENTATION_LOSS_WEIGHT times
- * the mean per-pixel BCE for the mask (SAL of the segmentation head is in these units too;
- * UD compares counts against the same head's clean run, so the weight cancels there).
+ * The task's own loss, unweighted: cross-entropy for digits and rotation, the mean per-pixel
+ * BCE for the mask. SAL steps on and reports this one (task-sal.ts), so its lr means what it
+ * says for every head (docs/science.md section 7).
  */
-export function headLoss(task: HeadTask, logits: tf.Tensor2D, b: TaskTensors): tf.Scalar {
+export function taskLoss(task: HeadTask, logits: tf.Tensor2D, b: TaskTensors): tf.Scalar {
   switch (task) {
     case 'digits':
       return crossEntropy(logits, need(b.labels, 'labels'));
     case 'rotation':
       return crossEntropy(logits, need(b.rotation, 'rotation'));
     case 'segmentation':
-      return tf.mul(sigmoidBce(logits, need(b.masks, 'masks')), SEGMENTATION_LOSS_WEIGHT);
+      return sigmoidBce(logits, need(b.masks, 'masks'));
     default: {
       const never: never = task;
       throw new Error(`unknown task ${String(never)}`);
     }
   }
+}
+
+/**
+ * The training loss of one head: {@link taskLoss}, times SEGMENTATION_LOSS_WEIGHT for the mask
+ * (training only; reported training losses are in these units).
+ */
+export function headLoss(task: HeadTask, logits: tf.Tensor2D, b: TaskTensors): tf.Scalar {
+  const loss = taskLoss(task, logits, b);
+  return task === 'segmentation' ? tf.mul(loss, SEGMENTATION_LOSS_WEIGHT) : loss;
 }
 
 /**

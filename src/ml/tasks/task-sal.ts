@@ -3,7 +3,13 @@
  * procedure of docs/science.md section 2 and sal/sal.ts (descent and ascent copies of one kernel,
  * K rounds of plain SGD over the data in stored order, projection onto the eps-ball, running
  * max / min from L0 in inference mode, the same L0 departure), with the task's loss in place
- * of cross-entropy: CE for digits and rotation, per-pixel BCE for segmentation.
+ * of cross-entropy: CE for digits and rotation, the mean per-pixel BCE for segmentation.
+ *
+ * Unweighted on purpose: training multiplies the mask's BCE by SEGMENTATION_LOSS_WEIGHT (20)
+ * so its head learns at the shared rate, but a SAL step on that loss would be a step of 20 lr
+ * on the BCE (2.0 where the settings say 0.1). SAL steps on, and reports, the unweighted loss,
+ * so the printed lr is the rate used for every head (docs/science.md section 7). UD counts
+ * layers against the same head's clean run, so the choice does not favour one side.
  *
  * A wrapper rather than a hook in sal/: those functions cut a zoo model into prefix and
  * suffix and cache the prefix activations; a task model has a trunk, a head and (rotation)
@@ -17,7 +23,7 @@ import type { WeightSnapshot } from '../../core/weights';
 import { snapshotToTensors } from '../models/params';
 import { salFromParts, type SalHooks } from '../sal/copies';
 import { CancelledError } from '../train/train-loop';
-import { disposeTaskTensors, headLoss, sliceBatch, type TaskTensors } from './task-data';
+import { disposeTaskTensors, sliceBatch, taskLoss, type TaskTensors } from './task-data';
 import { headLogits, headOf, trunkFeatures, type TaskModel } from './task-model';
 
 /** SAL of every trunk layer for one head, in forward order. */
@@ -80,7 +86,7 @@ export async function taskSal(
               batches.map((b) => {
                 const w2 = [...ws];
                 if (kIndex >= 0) w2[kIndex] = k;
-                return tf.mul(headLoss(head, oneHead(m, head, w2, b, true), b), b.count);
+                return tf.mul(taskLoss(head, oneHead(m, head, w2, b, true), b), b.count);
               }),
             ),
           ),
@@ -109,7 +115,7 @@ export async function taskSal(
             const g = tf.grad((k: tf.Tensor) => {
               const w2 = [...ws];
               w2[ki] = k;
-              return headLoss(head, oneHead(m, head, w2, b, false), b);
+              return taskLoss(head, oneHead(m, head, w2, b, false), b);
             })(cur);
             const step = tf.mul(g, s.lr);
             return sign < 0 ? tf.sub(cur, step) : tf.add(cur, step);
