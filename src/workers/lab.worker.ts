@@ -20,7 +20,7 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 // The threaded build breaks in a minified bundle under cross-origin isolation, and two cores
-// gain little from threads (PITFALLS.md).
+// gain little from threads (measured).
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 
 let dataUrl = './data';

@@ -54,7 +54,7 @@ export async function startPreview(): Promise<{ url: string; proc: ChildProcess 
   throw new Error(`vite preview did not answer on ${url} within 30 s (did \`vite build\` run?)`);
 }
 
-/** Launches headless Chromium with the flags PITFALLS.md asks for. */
+/** Launches headless Chromium with the flags these machines need (no QUIC; WebGPU on its SwiftShader adapter, WebGL on SwiftShader). */
 export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
