@@ -1,8 +1,8 @@
 /**
  * Picks the TF.js backend. Order of preference: WebGPU, WebGL, WASM, CPU, but a software
  * GPU (WebGPU fallback adapter, SwiftShader / llvmpipe WebGL) is skipped in favour of WASM,
- * because on these machines it is 5-60x slower (measured: the README's engine table). Every decision is recorded with
- * its reason for the badge. A user override is honoured when that backend starts.
+ * because on these machines it is 5-60x slower (measured: the README's engine table). Every
+ * decision is recorded with its reason for the badge. A user override is honoured when that backend starts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKENDS } from '../../core/run-types';
