@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from './helpers/tf';
 import { loadDatasetNode } from '../../src/ml/data/load-node';
 import type { ImageSet } from '../../src/core/dataset';
-import { defaultTrainConfig } from '../../src/core/train-config';
+import { DATASET_CLASSES, defaultTrainConfig } from '../../src/core/train-config';
 import { runTraining, selectRunData } from '../../src/ml/train/run-training';
 import { detectBreakdown } from '../../src/core/breakdown';
 
@@ -117,6 +117,11 @@ describe('a run forced to break down', () => {
       loadDatasetNode('mnist', 'train'),
       loadDatasetNode('mnist', 'test'),
     ]);
+  });
+
+  it("the classes per data set the app judges with are the prepared data sets' own", async () => {
+    expect(train.numClasses).toBe(DATASET_CLASSES.mnist);
+    expect((await loadDatasetNode('fashion', 'test')).numClasses).toBe(DATASET_CLASSES.fashion);
   });
 
   it('cnn-s at lr 10 (the top of the allowed range) on 300 MNIST images is flagged', async () => {
