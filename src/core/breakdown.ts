@@ -17,10 +17,21 @@ export const BREAKDOWN_LOSS_TOL = 0.1;
  * sits at ln C up to the noise of an epoch's running mean).
  */
 export const BREAKDOWN_LOSS_FALL = 0.02;
-/** What the user can do about it; shown wherever a run is marked. */
-export const DID_NOT_TRAIN_ADVICE = 'try a lower learning rate or another seed';
+/**
+ * What the user can do about it; shown wherever a run is marked. A very short run (cnn-s, one
+ * epoch of 7 steps on 200 images) also ends at the uniform guess: one epoch has no previous one
+ * to show a falling loss, so it is marked too, and more epochs is the cure there.
+ */
+export const DID_NOT_TRAIN_ADVICE =
+  'try a lower learning rate or another seed (or more epochs, if the run was short)';
 /** The short mark on cards, run lines, legends and tables. */
 export const DID_NOT_TRAIN_LABEL = 'did not train';
+
+/** The rule in one sentence, for help texts (built from the constants, so it cannot drift). */
+export const BREAKDOWN_RULE =
+  `at its final epoch the training accuracy is at most chance (1/C) + ${BREAKDOWN_ACC_MARGIN} and ` +
+  `the training loss is within ${BREAKDOWN_LOSS_TOL} of ln C (and not still falling by more than ` +
+  `${BREAKDOWN_LOSS_FALL} an epoch) or above it, or the loss is NaN or infinite`;
 
 /** The detector's verdict; `reason` says why in words for the UI, null when the run trained. */
 export interface BreakdownVerdict {
