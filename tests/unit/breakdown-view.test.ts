@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { APP_SAL_DEFAULTS } from '../../src/core/sal-types';
 import { defaultTrainConfig } from '../../src/core/train-config';
 import type { EpochMetrics } from '../../src/core/run-types';
+import { LEARNT, STUCK } from './helpers/epochs';
 import type { RunMessage } from '../../src/workers/client';
 import { udView } from '../../src/store';
 import { runBreakdown } from '../../src/store/derived/breakdown-view';
@@ -12,31 +13,11 @@ const SAL = [
   [0.9, 0.1, 0.8],
   [0.7, 0.05, 0.6],
 ];
-const LEARNT: [number, number][] = [
-  [0.6, 1.2],
-  [0.9, 0.3],
-];
-const STUCK: [number, number][] = [
-  [0.1, 2.31],
-  [0.1, 2.303],
-];
-
-const metrics = (series: [number, number][]): EpochMetrics[] =>
-  series.map(([trainAcc, trainLoss], i) => ({
-    epoch: i + 1,
-    trainAcc,
-    trainLoss,
-    testAcc: trainAcc,
-    testLoss: trainLoss,
-    seconds: 1,
-    examplesPerSec: 1,
-  }));
-
 /** A run with SAL rows and epoch metrics, in the given status. */
 function run(
   id: string,
   method: 'lsp' | null,
-  series: [number, number][],
+  metrics: EpochMetrics[],
   status: RunState['status'],
 ): RunState {
   let r = createRun(id, 1, { ...defaultTrainConfig(), epochs: 2 }, null, 0, {
@@ -59,7 +40,7 @@ function run(
     };
     r = reduceRun(r, msg, 0);
   });
-  return { ...r, epochs: metrics(series), status };
+  return { ...r, epochs: metrics, status };
 }
 
 describe('runBreakdown', () => {
