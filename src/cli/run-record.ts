@@ -9,7 +9,8 @@ import type { PoisonSummary } from '../core/experiment-types';
 import type { EpochMetrics } from '../core/run-types';
 import { SalRecordSchema, type SalRecord } from '../core/sal-types';
 import type { DefenceSummary } from '../core/experiment-types';
-import { TrainConfigSchema, type TrainConfig } from '../core/train-config';
+import { DATASET_CLASSES, TrainConfigSchema, type TrainConfig } from '../core/train-config';
+import { detectBreakdown, type BreakdownVerdict } from '../core/breakdown';
 
 /** The `poison` field of run.json: what was done to the training set before training. */
 export interface RunPoison extends PoisonSummary {
@@ -42,6 +43,18 @@ export interface RunRecord {
   sal?: SalRecord;
   /** With `--sal`: seconds SAL took after each epoch. */
   salSeconds?: number[];
+  /**
+   * The breakdown detector's verdict on `metrics` when the run was written (core/breakdown.ts);
+   * absent in older files. Readers judge `metrics` again with {@link recordBreakdown}.
+   */
+  didNotTrain?: boolean;
+  /** Why, when `didNotTrain`. */
+  didNotTrainReason?: string;
+}
+
+/** The breakdown detector on a run record's metrics (the one rule, for old files too). */
+export function recordBreakdown(rec: Pick<RunRecord, 'metrics' | 'config'>): BreakdownVerdict {
+  return detectBreakdown(rec.metrics, DATASET_CLASSES[rec.config.dataset]);
 }
 
 /**
@@ -66,6 +79,8 @@ export async function readRunRecord(dir: string, what: string): Promise<RunRecor
   if (!json || typeof json !== 'object') throw new Error(`${file}: not a JSON object`);
   const rec = json as Partial<RunRecord> & Record<string, unknown>;
   if (rec.version !== 1) throw new Error(`${file}: unknown version ${String(rec.version)}`);
+  // Every reader judges whether the run trained from these (recordBreakdown).
+  if (!Array.isArray(rec.metrics)) throw new Error(`${file}: metrics: expected a list of epochs`);
   const config = TrainConfigSchema.safeParse(rec.config);
   if (!config.success) {
     const issue = config.error.issues[0];

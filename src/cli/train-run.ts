@@ -5,6 +5,7 @@
  * train in task-train-run.ts; what both do first is in train-setup.ts.
  */
 import '../ml/engine/tf-setup';
+import { detectBreakdown, DID_NOT_TRAIN_ADVICE, DID_NOT_TRAIN_LABEL } from '../core/breakdown';
 import type { DefenceSettings } from '../core/defence-types';
 import { POISON_METHODS, type PoisonSettings } from '../core/poison-types';
 import type { EpochMetrics, StepProgress } from '../core/run-types';
@@ -47,6 +48,10 @@ export interface TrainSummary {
   defence?: string;
   /** With --sal: the layers and the last epoch's SAL values. */
   sal?: { layers: string[]; last: number[] };
+  /** The breakdown detector's verdict (core/breakdown.ts): true when the run did not train. */
+  didNotTrain: boolean;
+  /** Why, when didNotTrain. */
+  didNotTrainReason?: string;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -149,6 +154,16 @@ export async function trainRun(o: {
     { ...(surrogate ? { surrogate: surrogate.model } : {}), jpeg: nodeJpegCodec },
   );
   const seconds = (performance.now() - t0) / 1000;
+  const broke = detectBreakdown(result.metrics, data.train.numClasses);
+  if (broke.reason)
+    io.stderr(
+      `warning: the run ${DID_NOT_TRAIN_LABEL}: ${broke.reason}. This is a breakdown of training, ` +
+        `not a poison at work: ${DID_NOT_TRAIN_ADVICE}.\n`,
+    );
+  const verdict = {
+    didNotTrain: broke.didNotTrain,
+    ...(broke.reason ? { didNotTrainReason: broke.reason } : {}),
+  };
   const poisonRecord: RunPoison | undefined = result.poison
     ? {
         ...result.poison,
@@ -163,6 +178,7 @@ export async function trainRun(o: {
     ...(poisonRecord ? { poison: poisonRecord } : {}),
     ...(result.defence ? { defence: result.defence } : {}),
     ...(result.sal ? { sal: result.sal, salSeconds } : {}),
+    ...verdict,
   });
   const last = result.metrics[result.metrics.length - 1];
   if (!last) throw new Error('the run finished without a single epoch');
@@ -182,5 +198,6 @@ export async function trainRun(o: {
     ...(result.poison ? { poison: summaryPoison(result.poison) } : {}),
     ...(result.defence ? { defence: result.defence.label } : {}),
     ...(result.sal && lastSal ? { sal: { layers: result.sal.layers, last: lastSal } } : {}),
+    ...verdict,
   };
 }

@@ -6,6 +6,11 @@ import { z } from 'zod';
 
 /** Data set ids. */
 export const DATASETS = ['mnist', 'fashion'] as const;
+/** Classes per data set (the manifests agree; tests/unit/breakdown.test.ts checks). */
+export const DATASET_CLASSES: Readonly<Record<(typeof DATASETS)[number], number>> = {
+  mnist: 10,
+  fashion: 10,
+};
 /** Model ids (kept here, not in ml/, so URL parsing needs no tfjs). */
 export const MODELS = ['cnn-s', 'vgg-s', 'lenet5', 'mlp'] as const;
 

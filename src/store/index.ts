@@ -57,6 +57,7 @@ export {
   selectFocusedRun,
 } from './selectors';
 export { heatmapBeta, udView, type UdView } from './derived/ud-view';
+export { runBreakdown } from './derived/breakdown-view';
 export { landscapeKey, isActiveLandscape, type LandscapeJob } from './reducers/landscape-jobs';
 
 /** A vanilla store of the whole app state. */

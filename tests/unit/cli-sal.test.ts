@@ -183,6 +183,43 @@ describe('salscape ud', () => {
     expect(text.stdout).toMatch(/^UD undefined: /);
   });
 
+  it('gives no UD when a run did not train, and says which', async () => {
+    // The same SAL with the metrics of a run stuck at the uniform guess (acc 0.1, loss ln 10).
+    const stuck = path.join(tmp, 'stuck');
+    await cp(salRun, stuck, { recursive: true });
+    const run = JSON.parse(await readFile(path.join(stuck, 'run.json'), 'utf8')) as RunRecord;
+    run.metrics = run.metrics.map((m) => ({ ...m, trainAcc: 0.1, trainLoss: Math.log(10) }));
+    await writeFile(path.join(stuck, 'run.json'), JSON.stringify(run));
+    const base = JSON.parse((await inProcess(['ud', salRun, salRun, '--json'])).stdout) as {
+      ud: number | null;
+      didNotTrain: unknown;
+    };
+    expect(base.ud).toBe(1);
+    expect(base.didNotTrain).toEqual({ clean: false, poisoned: false });
+    const cases: [string[], RegExp, { clean: boolean; poisoned: boolean }][] = [
+      [
+        [salRun, stuck],
+        /^the poisoned run did not train \(training accuracy 0\.100/,
+        { clean: false, poisoned: true },
+      ],
+      [
+        [stuck, salRun],
+        /^the clean run did not train .*so there is no UD/,
+        { clean: true, poisoned: false },
+      ],
+    ];
+    for (const [args, reason, didNotTrain] of cases) {
+      const r = await inProcess(['ud', ...args, '--json']);
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout) as Record<string, unknown>;
+      expect(out.ud).toBeNull();
+      expect(out.reason).toMatch(reason);
+      expect(out.reason).toMatch(/lower learning rate or another seed/);
+      expect(out.didNotTrain).toEqual(didNotTrain);
+    }
+    expect((await inProcess(['ud', salRun, stuck])).stdout).toMatch(/^No UD: the poisoned run/);
+  });
+
   it('refuses runs with other SAL settings, runs without SAL, and folders without run.json', async () => {
     const other = path.join(tmp, 'other-settings');
     await cp(salRun, other, { recursive: true });

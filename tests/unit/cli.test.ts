@@ -114,9 +114,14 @@ describe('salscape train', () => {
     const lines = r.stdout.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(1);
     const summary = JSON.parse(lines[0]!) as Record<string, unknown>;
+    // 7 steps of cnn-s do not leave the uniform guess: this run is marked, and says why.
+    expect(summary.didNotTrain).toBe(true);
+    expect(summary.didNotTrainReason).toMatch(/chance/);
     expect(Object.keys(summary).sort()).toEqual(
       [
         'backend',
+        'didNotTrain',
+        'didNotTrainReason',
         'epochs',
         'examplesPerSec',
         'out',
@@ -139,6 +144,9 @@ describe('salscape train', () => {
     });
     expect(run.metrics).toHaveLength(1);
     expect(run.metrics[0].testAcc).toBe(summary.testAcc);
+    // The detector's verdict, the same in the summary and the record.
+    expect(run.didNotTrain).toBe(true);
+    expect(run.didNotTrainReason).toBe(summary.didNotTrainReason);
     expect(Number.isNaN(Date.parse(run.createdAt))).toBe(false);
 
     for (const f of [

@@ -7,6 +7,8 @@ import type { DatasetId } from '../../../src/core/dataset';
 import type { DefenceId } from '../../../src/core/defence-types';
 import type { PoisonMethodId } from '../../../src/core/poison-types';
 import type { ModelName, TrainConfig } from '../../../src/core/train-config';
+import { detectBreakdown } from '../../../src/core/breakdown';
+import type { EpochMetrics } from '../../../src/core/run-types';
 import { log, machineLine, readSaved, writeResults } from '../results-file';
 
 /** One trained model on one (poisoned) set. */
@@ -14,6 +16,36 @@ export interface ModelResult {
   testAcc: number;
   trainAcc: number;
   seconds: number;
+  /** Final training loss; absent in files saved before the breakdown detector. */
+  trainLoss?: number;
+  /** core/breakdown.ts on the run's epochs; absent in files saved before it (shown as "?"). */
+  didNotTrain?: boolean;
+  didNotTrainReason?: string;
+}
+
+/** A ModelResult from a finished run's epochs, judged by the one breakdown detector. */
+export function modelResult(
+  metrics: readonly EpochMetrics[],
+  numClasses: number,
+  seconds: number,
+): ModelResult {
+  const last = metrics[metrics.length - 1];
+  if (!last) throw new Error('a run without a single epoch');
+  const v = detectBreakdown(metrics, numClasses);
+  return {
+    testAcc: last.testAcc,
+    trainAcc: last.trainAcc,
+    trainLoss: last.trainLoss,
+    seconds,
+    didNotTrain: v.didNotTrain,
+    ...(v.reason ? { didNotTrainReason: v.reason } : {}),
+  };
+}
+
+/** The table mark of a result: "\u2020" did not train, "?" not judged (an old file), else "". */
+export function breakdownMark(r: ModelResult | undefined): string {
+  if (!r) return '';
+  return r.didNotTrain === undefined ? '?' : r.didNotTrain ? '\u2020' : '';
 }
 
 /** One (data set, poison, budget): the poison's measured figures and each model's accuracy. */

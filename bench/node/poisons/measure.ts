@@ -15,12 +15,16 @@ import { getPoison } from '../../../src/ml/poisons';
 import type { SurrogateModel } from '../../../src/core/model-spec';
 import { runTraining, selectRunData } from '../../../src/ml/train/run-training';
 import { log } from '../results-file';
-import type { Cell, Cells, ModelResult } from './cells';
+import { breakdownMark, modelResult, type Cell, type Cells, type ModelResult } from './cells';
 import type { PoisonPlan } from './plan';
 
 const CIFAR_EPS = 8 / 255;
 
 export const f3 = (x: number | undefined) => (x === undefined ? '-' : x.toFixed(3));
+
+/** ", train acc X": always logged next to test accuracy, with the mark of a run that did not train. */
+const trainNote = (r: ModelResult) =>
+  `, train acc ${f3(r.trainAcc)}${r.didNotTrain ? ` ${breakdownMark(r)} did not train: ${r.didNotTrainReason}` : ''}`;
 
 type RunData = ReturnType<typeof selectRunData>;
 
@@ -43,7 +47,6 @@ async function trainOne(run: DatasetRun, model: ModelName, set: ImageSet): Promi
     { ...run.plan.base, dataset: run.dataset, model },
     { train: set, test: run.data.test },
   );
-  const last = r.metrics[r.metrics.length - 1]!;
   if (model === 'cnn-s' && set === run.data.train && !run.surrogate) {
     run.surrogate = {
       spec: r.spec,
@@ -51,11 +54,7 @@ async function trainOne(run: DatasetRun, model: ModelName, set: ImageSet): Promi
       checkpoints: r.checkpoints.slice(1),
     };
   }
-  return {
-    testAcc: last.testAcc,
-    trainAcc: last.trainAcc,
-    seconds: (performance.now() - s0) / 1000,
-  };
+  return modelResult(r.metrics, set.numClasses, (performance.now() - s0) / 1000);
 }
 
 /** Clean baselines: every model on the clean subset. */
@@ -82,7 +81,7 @@ async function measureClean(run: DatasetRun): Promise<Cell> {
     clean.models[model] = await trainOne(run, model, run.data.train);
     cells.save();
     log(
-      `${dataset} clean ${model}: test acc ${f3(clean.models[model]!.testAcc)} (${clean.models[model]!.seconds.toFixed(0)} s)`,
+      `${dataset} clean ${model}: test acc ${f3(clean.models[model]!.testAcc)}${trainNote(clean.models[model]!)} (${clean.models[model]!.seconds.toFixed(0)} s)`,
     );
   }
   return clean;
@@ -151,7 +150,7 @@ async function measurePoisons(run: DatasetRun, clean: Cell): Promise<void> {
         const c = clean.models[model]?.testAcc;
         log(
           `${dataset} ${method} ${budget} (${info.norm} ${eps.toFixed(4)}, gen ${gen.seconds.toFixed(0)} s${cell.stop ? `, ${cell.stop}` : ''}) ` +
-            `${model}: test acc ${f3(cell.models[model]!.testAcc)} (clean ${f3(c)})`,
+            `${model}: test acc ${f3(cell.models[model]!.testAcc)}${trainNote(cell.models[model]!)} (clean ${f3(c)})`,
         );
       }
     }
@@ -203,17 +202,16 @@ async function measureDefences(run: DatasetRun): Promise<void> {
           {},
           { jpeg: nodeJpegCodec },
         );
-        const last = r.metrics[r.metrics.length - 1]!;
-        cell.models[model] = {
-          testAcc: last.testAcc,
-          trainAcc: last.trainAcc,
-          seconds: (performance.now() - s0) / 1000,
-        };
+        cell.models[model] = modelResult(
+          r.metrics,
+          set!.numClasses,
+          (performance.now() - s0) / 1000,
+        );
         cells.save();
         const undefended = cells.find(dataset, method, budget, eps)?.models[model]?.testAcc;
         log(
           `${dataset} ${method} under ${describeDefence(defence)} ${model}: test acc ` +
-            `${f3(cell.models[model]!.testAcc)} (undefended ${f3(undefended)}, ${cell.models[model]!.seconds.toFixed(0)} s)`,
+            `${f3(cell.models[model]!.testAcc)}${trainNote(cell.models[model]!)} (undefended ${f3(undefended)}, ${cell.models[model]!.seconds.toFixed(0)} s)`,
         );
       }
     }

@@ -7,7 +7,8 @@ import { markdownTable } from '../../../src/cli/table';
 import { defaultDefence, describeDefence } from '../../../src/core/defence-types';
 import { POISON_METHOD_IDS, POISON_METHODS } from '../../../src/core/poison-types';
 import { log } from '../results-file';
-import type { Cell, Cells } from './cells';
+import { BREAKDOWN_RULE } from '../../../src/core/breakdown';
+import { breakdownMark, type Cell, type Cells, type ModelResult } from './cells';
 import { f3 } from './measure';
 import type { PoisonPlan } from './plan';
 
@@ -15,6 +16,24 @@ import type { PoisonPlan } from './plan';
 function withChange(a: number, base: number): string {
   const d = Math.round((a - base) * 100) / 100;
   return `${f3(a)} (${d > 0 ? '+' : d < 0 ? '-' : '\u00b1'}${Math.abs(d).toFixed(2)})`;
+}
+
+/** A model's table entry: accuracy, the change from `base` when given, the breakdown mark. */
+function entry(r: ModelResult | undefined, base: number | undefined, change: boolean): string {
+  if (!r) return '-';
+  const a = change && base !== undefined ? withChange(r.testAcc, base) : f3(r.testAcc);
+  return `${a}${breakdownMark(r)}`;
+}
+
+/** The footnote of the marks, printed under each table that has one. */
+function footnote(results: (ModelResult | undefined)[]): void {
+  const marks = new Set(results.map(breakdownMark));
+  if (marks.has('\u2020'))
+    log(
+      `\u2020 did not train (${BREAKDOWN_RULE}): a breakdown of training, not a poison or a defence at work.`,
+    );
+  if (marks.has('?'))
+    log('? saved before the breakdown detector: not judged (rerun with --fresh to judge it).');
 }
 
 /** The undefended table and the min-min stops. */
@@ -50,13 +69,7 @@ function printPoisonTable(plan: PoisonPlan, cells: Cells, backend: string): void
         eps,
         measured,
         c.method === 'clean' ? '-' : c.genSeconds.toFixed(0),
-        ...models.map((m) => {
-          const a = c.models[m]?.testAcc;
-          const base0 = clean?.models[m]?.testAcc;
-          if (a === undefined) return '-';
-          if (c.method === 'clean' || base0 === undefined) return f3(a);
-          return withChange(a, base0);
-        }),
+        ...models.map((m) => entry(c.models[m], clean?.models[m]?.testAcc, c.method !== 'clean')),
       ]);
     }
   }
@@ -67,6 +80,7 @@ function printPoisonTable(plan: PoisonPlan, cells: Cells, backend: string): void
       `TAP / SEP attack the clean cnn-s run; EM / REM train their own cnn-s surrogate.`,
   );
   log(markdownTable(['data', 'poison', 'eps', 'L-inf / L2', 'gen s', ...models], rows, [4]));
+  footnote(table.flatMap((c) => models.map((m) => c.models[m])));
   const stops = table.filter((c) => c.stop);
   if (stops.length > 0) {
     log(
@@ -80,6 +94,7 @@ function printPoisonTable(plan: PoisonPlan, cells: Cells, backend: string): void
 function printDefenceTable(plan: PoisonPlan, cells: Cells): void {
   const { datasets, models } = plan;
   const drows: string[][] = [];
+  const shown: (ModelResult | undefined)[] = [];
   for (const dataset of datasets)
     for (const defenceId of plan.defenceIds)
       for (const method of ['clean', ...plan.defendedMethods] as const) {
@@ -88,17 +103,12 @@ function printDefenceTable(plan: PoisonPlan, cells: Cells): void {
         const c = cells.find(dataset, method, budget, eps, defenceId);
         if (!c) continue;
         const plain = cells.find(dataset, method, budget, eps);
+        shown.push(...models.map((m) => c.models[m]));
         drows.push([
           dataset,
           describeDefence(defaultDefence(defenceId)),
           method,
-          ...models.map((m) => {
-            const a = c.models[m]?.testAcc;
-            const b = plain?.models[m]?.testAcc;
-            if (a === undefined) return '-';
-            if (b === undefined) return f3(a);
-            return withChange(a, b);
-          }),
+          ...models.map((m) => entry(c.models[m], plain?.models[m]?.testAcc, true)),
         ]);
       }
   if (drows.length > 0) {
@@ -113,6 +123,7 @@ function printDefenceTable(plan: PoisonPlan, cells: Cells): void {
         models.map((_, i) => 3 + i),
       ),
     );
+    footnote(shown);
   }
 }
 

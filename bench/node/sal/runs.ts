@@ -25,6 +25,12 @@ export interface UdRun {
   method: PoisonMethodId | 'clean';
   eps: number | null;
   testAcc: number;
+  /** Final training accuracy and loss; absent in files saved before the breakdown detector. */
+  trainAcc?: number;
+  trainLoss?: number;
+  /** core/breakdown.ts on the run's epochs (absent in older files: not judged). */
+  didNotTrain?: boolean;
+  didNotTrainReason?: string;
   sal: SalRecord;
   /** Mean seconds of SAL after an epoch. */
   salSeconds: number;

@@ -6,11 +6,12 @@ import os from 'node:os';
 import { describeSal } from '../../../src/cli/sal-flags';
 import { markdownTable } from '../../../src/cli/table';
 import { POISON_METHODS, type PoisonMethodId } from '../../../src/core/poison-types';
-import { unlearnableDistance, udSpread } from '../../../src/core/ud';
+import { udSpread, type UdResult } from '../../../src/core/ud';
+import { BREAKDOWN_RULE } from '../../../src/core/breakdown';
 import { log } from '../results-file';
 import type { SalPlan } from './plan';
 import type { TimingRow, UdRun } from './runs';
-import { f3 } from './ud';
+import { f3, pairUd } from './ud';
 
 /** The timing table and whether the app default meets its goal. */
 export function printTimingTable(plan: SalPlan, timing: TimingRow[], backend: string): void {
@@ -53,6 +54,8 @@ export function printTimingTable(plan: SalPlan, timing: TimingRow[], backend: st
 export function printUdTable(plan: SalPlan, runs: UdRun[]): void {
   const { models, methods, seeds, base } = plan;
   const rows: string[][] = [];
+  let anyBroke = false;
+  let anyUnjudged = false;
   for (const model of models) {
     const cleans = seeds.map((s) =>
       runs.find((r) => r.model === model && r.seed === s && r.method === 'clean'),
@@ -66,29 +69,44 @@ export function printUdTable(plan: SalPlan, runs: UdRun[]): void {
         }))
         .filter((x): x is { c: UdRun; p: UdRun } => Boolean(x.c && x.p));
       if (per.length === 0) continue;
-      const uds = per.map(({ c, p }) => unlearnableDistance(c.sal.values, p.sal.values));
+      // Seeds where either run did not train give no UD (core/breakdown.ts): named, not counted.
+      const uds = per.map(({ c, p }) => pairUd(c, p)).filter((u): u is UdResult => u !== null);
+      const broke = per.length - uds.length;
       const spread = udSpread(uds.map((u) => u.ud));
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      const mean = (xs: number[]) =>
+        xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
       const udText =
-        spread.mean === null
-          ? 'undefined'
-          : per.length === 1
-            ? spread.mean.toFixed(2)
-            : `${spread.mean.toFixed(2)} [${spread.min!.toFixed(2)}-${spread.max!.toFixed(2)}]`;
+        uds.length === 0
+          ? '-'
+          : spread.mean === null
+            ? 'undefined'
+            : uds.length === 1
+              ? spread.mean.toFixed(2)
+              : `${spread.mean.toFixed(2)} [${spread.min!.toFixed(2)}-${spread.max!.toFixed(2)}]`;
+      const notes = [
+        ...(spread.nUndefined > 0 ? [`${spread.nUndefined} undefined`] : []),
+        ...(broke > 0 ? [`${broke} did not train \u2020`] : []),
+      ];
+      const pBroke = per.filter((x) => x.p.didNotTrain).length;
+      const unjudged = per.some((x) => x.p.didNotTrain === undefined);
+      const trainAccs = per.map((x) => x.p.trainAcc).filter((a): a is number => a !== undefined);
       const eps = per[0]!.p.eps;
+      anyBroke ||= broke > 0;
+      anyUnjudged ||= unjudged;
       rows.push([
         model,
         method,
         eps === null
           ? '-'
           : `${eps.toFixed(4).replace(/\.?0+$/, '')} ${POISON_METHODS[method as PoisonMethodId].norm}`,
-        f3(mean(per.map((x) => x.p.testAcc))),
+        `${f3(mean(per.map((x) => x.p.testAcc)))}${pBroke > 0 ? '\u2020' : unjudged ? '?' : ''}`,
+        trainAccs.length === per.length ? f3(mean(trainAccs)) : '?',
         f3(mean(cleanAcc)),
-        `${udText}${spread.nUndefined > 0 ? ` (${spread.nUndefined} undefined)` : ''}`,
-        mean(uds.map((u) => u.beta)).toPrecision(3),
-        mean(uds.map((u) => u.lpClean)).toFixed(2),
-        mean(uds.map((u) => u.lpPoisoned)).toFixed(2),
-        `${uds[0]!.epochs} x ${uds[0]!.layers}`,
+        `${udText}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`,
+        uds.length > 0 ? mean(uds.map((u) => u.beta)).toPrecision(3) : '-',
+        uds.length > 0 ? mean(uds.map((u) => u.lpClean)).toFixed(2) : '-',
+        uds.length > 0 ? mean(uds.map((u) => u.lpPoisoned)).toFixed(2) : '-',
+        uds.length > 0 ? `${uds[0]!.epochs} x ${uds[0]!.layers}` : '-',
         String(per.length),
         mean(per.map((x) => x.p.salSeconds)).toFixed(1),
       ]);
@@ -107,6 +125,7 @@ export function printUdTable(plan: SalPlan, runs: UdRun[]): void {
         'poison',
         'eps',
         'test acc',
+        'train acc',
         'clean acc',
         'UD',
         'beta',
@@ -117,7 +136,13 @@ export function printUdTable(plan: SalPlan, runs: UdRun[]): void {
         'SAL s/epoch',
       ],
       rows,
-      [3, 4, 6, 7, 8, 10, 11],
+      [3, 4, 5, 7, 8, 9, 11, 12],
     ),
   );
+  if (anyBroke)
+    log(
+      `\u2020 did not train (${BREAKDOWN_RULE}): such seeds give no UD and are left out of the UD, beta and #LP columns (test acc: mean over all seeds).`,
+    );
+  if (anyUnjudged)
+    log('? saved before the breakdown detector: not judged (rerun with --fresh to judge it).');
 }

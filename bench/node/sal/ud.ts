@@ -7,7 +7,8 @@
 import type { ImageSet } from '../../../src/core/dataset';
 import { POISON_METHODS, type PoisonMethodId } from '../../../src/core/poison-types';
 import type { ModelName } from '../../../src/core/train-config';
-import { unlearnableDistance } from '../../../src/core/ud';
+import { unlearnableDistance, type UdResult } from '../../../src/core/ud';
+import { detectBreakdown } from '../../../src/core/breakdown';
 import { runExperiment } from '../../../src/ml/experiment/run-experiment';
 import { getPoison } from '../../../src/ml/poisons';
 import type { SurrogateModel } from '../../../src/core/model-spec';
@@ -18,6 +19,19 @@ import type { SalResults, UdRun } from './runs';
 
 export const f3 = (x: number | null | undefined) =>
   x === null || x === undefined ? '-' : x.toFixed(3);
+
+/** ", train acc X": logged next to test accuracy, with the reason when the run did not train. */
+const trainNote = (r: UdRun) =>
+  `, train acc ${f3(r.trainAcc)}${r.didNotTrain ? ` \u2020 did not train: ${r.didNotTrainReason}` : ''}`;
+
+/**
+ * UD of a poisoned run against its clean run, or null when either did not train (as in the app:
+ * a run that learnt nothing measures no poison, and a clean one is no yardstick).
+ */
+export function pairUd(clean: UdRun, poisoned: UdRun): UdResult | null {
+  if (clean.didNotTrain || poisoned.didNotTrain) return null;
+  return unlearnableDistance(clean.sal.values, poisoned.sal.values);
+}
 
 /** The UD runs of one seed that `results` lacks. */
 async function measureSeed(
@@ -47,12 +61,18 @@ async function measureSeed(
       { train: set, test: data.test },
       { onSal: (row) => secs.push(row.seconds) },
     );
+    const last = r.metrics[r.metrics.length - 1]!;
+    const broke = detectBreakdown(r.metrics, set.numClasses);
     const run: UdRun = {
       model,
       seed,
       method,
       eps,
-      testAcc: r.metrics[r.metrics.length - 1]!.testAcc,
+      testAcc: last.testAcc,
+      trainAcc: last.trainAcc,
+      trainLoss: last.trainLoss,
+      didNotTrain: broke.didNotTrain,
+      ...(broke.reason ? { didNotTrainReason: broke.reason } : {}),
       sal: r.sal!,
       salSeconds: secs.reduce((a, b) => a + b, 0) / Math.max(1, secs.length),
       genSeconds,
@@ -64,7 +84,7 @@ async function measureSeed(
   for (const model of plan.models) {
     const clean = find(model, 'clean') ?? (await runWithSal(model, 'clean', data.train, null, 0));
     log(
-      `seed ${seed} ${model} clean: test acc ${f3(clean.testAcc)}, SAL ${clean.salSeconds.toFixed(1)} s/epoch`,
+      `seed ${seed} ${model} clean: test acc ${f3(clean.testAcc)}${trainNote(clean)}, SAL ${clean.salSeconds.toFixed(1)} s/epoch`,
     );
     for (const method of plan.methods) {
       if (find(model, method)) continue;
@@ -89,10 +109,12 @@ async function measureSeed(
         poisoned.set(method, p);
       }
       const run = await runWithSal(model, method, p.set, p.eps, p.genSeconds);
-      const ud = unlearnableDistance(clean.sal.values, run.sal.values);
+      const ud = pairUd(clean, run);
       log(
-        `seed ${seed} ${model} ${method}: test acc ${f3(run.testAcc)} (clean ${f3(clean.testAcc)}), ` +
-          `UD ${ud.ud === null ? 'undefined' : ud.ud.toFixed(3)}, beta ${ud.beta.toPrecision(3)}, #LP ${ud.lpPoisoned.toFixed(2)} / ${ud.lpClean.toFixed(2)}`,
+        `seed ${seed} ${model} ${method}: test acc ${f3(run.testAcc)}${trainNote(run)} (clean ${f3(clean.testAcc)}), ` +
+          (ud
+            ? `UD ${ud.ud === null ? 'undefined' : ud.ud.toFixed(3)}, beta ${ud.beta.toPrecision(3)}, #LP ${ud.lpPoisoned.toFixed(2)} / ${ud.lpClean.toFixed(2)}`
+            : `no UD: ${clean.didNotTrain ? 'the clean run' : 'this run'} did not train`),
       );
     }
   }

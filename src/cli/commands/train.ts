@@ -3,6 +3,7 @@
  * Flags are checked here, before TensorFlow.js loads, so a bad command line fails fast.
  */
 import path from 'node:path';
+import { BREAKDOWN_RULE, DID_NOT_TRAIN_LABEL } from '../../core/breakdown';
 import { APP_SAL_DEFAULTS, type SalSettings } from '../../core/sal-types';
 import type { PoisonSettings } from '../../core/poison-types';
 import { formatFlags, parseFlags, parseNumberFlag, UsageError, type FlagTable } from '../args';
@@ -112,8 +113,14 @@ function usage(): string {
     'the usual summary gains "digitsTestAcc".',
     '',
     'With --json, stdout is one line: {"testAcc","testLoss","trainAcc","trainLoss","epochs","seconds",',
-    '"examplesPerSec","backend","out"}, plus "poison" {method, eps, ratio, seed, linfMax, l2Mean} and',
-    '"sal" {layers, last: the last epoch\u2019s values} and "defence" (its label) when asked for.',
+    '"examplesPerSec","backend","out","didNotTrain"}, plus "didNotTrainReason" when the run did not',
+    'train, "poison" {method, eps, ratio, seed, linfMax, l2Mean}, "sal" {layers, last: the last epoch\u2019s',
+    'values} and "defence" (its label) when asked for.',
+    '',
+    `A run did not train when ${BREAKDOWN_RULE}. Such a run learnt nothing: its chance-level test`,
+    'accuracy is a breakdown, not a poison at work.',
+    'It is said on stderr, recorded in run.json ("didNotTrain", "didNotTrainReason"), and salscape ud',
+    'gives it no UD. Try a lower learning rate or another seed.',
   ].join('\n');
 }
 
@@ -222,7 +229,8 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(
       `test acc ${summary.testAcc.toFixed(4)}, test loss ${summary.testLoss.toFixed(4)} after ` +
         `${summary.epochs} epoch${summary.epochs === 1 ? '' : 's'} (${summary.seconds.toFixed(1)} s, ` +
-        `${Math.round(summary.examplesPerSec)} examples/s, ${summary.backend}); wrote ${summary.out}\n`,
+        `${Math.round(summary.examplesPerSec)} examples/s, ${summary.backend}); wrote ${summary.out}` +
+        `${summary.didNotTrain ? ` (${DID_NOT_TRAIN_LABEL})` : ''}\n`,
     );
   }
   return 0;

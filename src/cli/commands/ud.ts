@@ -7,7 +7,8 @@ import type { SalSettings } from '../../core/sal-types';
 import { unlearnableDistance } from '../../core/ud';
 import { formatFlags, parseFlags, parseNumberFlag, UsageError, type FlagTable } from '../args';
 import type { CliIO, Command } from '../command';
-import { readRunRecord, type RunRecord } from '../run-record';
+import { recordBreakdown, readRunRecord, type RunRecord } from '../run-record';
+import { DID_NOT_TRAIN_ADVICE } from '../../core/breakdown';
 import { describeSal } from '../sal-flags';
 
 const FLAGS = {
@@ -30,12 +31,14 @@ function usage(): string {
     'UD = #LP(poisoned) / #LP(clean): 1 for the clean run itself, below 1 when fewer layers learn.',
     'UD is undefined (null, with a reason) when the clean run has no layer above beta. With few',
     'weight layers (cnn-s has 3) UD takes only coarse values; vgg-s (6) is the model for UD work.',
+    'A run that did not train (see salscape train --help) gets no UD: ud is null, the reason says',
+    'which run, and "didNotTrain" {clean, poisoned} says so for each (judged on all its epochs).',
     '',
     'Flags:',
     formatFlags(FLAGS),
     '',
     'With --json, stdout is one line: {"ud", "beta", "lpClean", "lpPoisoned", "epochs", "layers",',
-    '"thresholds", "layerNames", "settings"}, plus "reason" when ud is null.',
+    '"thresholds", "layerNames", "settings", "didNotTrain"}, plus "reason" when ud is null.',
   ].join('\n');
 }
 
@@ -116,9 +119,20 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     );
   }
   const r = unlearnableDistance(cs.values, ps.values, { epochs: T });
+  // A run that did not train learnt nothing, poison or not: its SAL measures no poison, and a
+  // clean run that did not train is no yardstick (the app's UD card says the same).
+  const cb = recordBreakdown(clean);
+  const pb = recordBreakdown(poisoned);
+  const broke = cb.reason
+    ? `the clean run did not train (${cb.reason}), so there is no UD`
+    : pb.reason
+      ? `the poisoned run did not train (${pb.reason}): a breakdown, not the poison at work`
+      : null;
+  const ud = broke ? null : r.ud;
+  const reason = broke ? `${broke}; ${DID_NOT_TRAIN_ADVICE}` : (r.undefinedReason ?? 'undefined');
   const out = {
-    ud: r.ud,
-    ...(r.ud === null ? { reason: r.undefinedReason ?? 'undefined' } : {}),
+    ud,
+    ...(ud === null ? { reason } : {}),
     beta: r.beta,
     lpClean: r.lpClean,
     lpPoisoned: r.lpPoisoned,
@@ -127,6 +141,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     thresholds: r.thresholds,
     layerNames: cs.layers,
     settings: cs.settings,
+    didNotTrain: { clean: cb.didNotTrain, poisoned: pb.didNotTrain },
   };
   if (values.json) {
     io.stdout(`${JSON.stringify(out)}\n`);
@@ -135,7 +150,11 @@ async function run(argv: string[], io: CliIO): Promise<number> {
   const partial = T < Math.max(cs.values.length, ps.values.length) ? ' (first epochs only)' : '';
   io.stdout(
     [
-      r.ud === null ? `UD undefined: ${out.reason}` : `UD ${r.ud.toFixed(3)}${partial}`,
+      broke
+        ? `No UD: ${out.reason}`
+        : ud === null
+          ? `UD undefined: ${out.reason}`
+          : `UD ${ud.toFixed(3)}${partial}`,
       `#LP clean ${r.lpClean.toFixed(3)}, #LP poisoned ${r.lpPoisoned.toFixed(3)} (learnable layers per epoch, SAL > beta)`,
       `beta ${r.beta.toPrecision(4)}, from ${r.epochs} epoch${r.epochs === 1 ? '' : 's'} x ${r.layers} layers (${cs.layers.join(', ')})`,
       `SAL settings: ${describeSal(cs.settings)}`,

@@ -1,14 +1,16 @@
 /**
  * The Unlearnable Distance of one poisoned run: the number (or "undefined" and why), a gauge
- * with 1 = clean marked, #LP of both runs, beta, what it rests on, the settings, a reading.
+ * with 1 = clean marked, #LP of both runs, beta, what it rests on, the settings, a reading;
+ * no number, and the mark, for a run that did not train (the message says which and what to try).
  */
 import { useMemo } from 'react';
-import { udView, useApp, type RunState } from '../../store';
+import { runBreakdown, udView, useApp, type RunState } from '../../store';
 import { fmtSal } from '../../store/derived/heatmap-model';
 import { fmtSalSettings, runLabel } from '../../store/poison-config';
 import { fmtPct } from '../common/format';
 import { coarseNote, udExplanation } from './ud-text';
 import { UdGauge } from './UdGauge';
+import { DidNotTrainMark } from '../common/DidNotTrain';
 
 export function UdCard({
   clean,
@@ -27,6 +29,7 @@ export function UdCard({
   const big = r ? (r.ud === null ? 'undefined' : r.ud.toFixed(2)) : '–';
   const acc = run.epochs[run.epochs.length - 1]?.testAcc;
   const cleanAcc = clean.epochs[clean.epochs.length - 1]?.testAcc;
+  const broke = runBreakdown(run);
   const note = coarseNote(run.config.model, v.layers || (run.sal?.layers.length ?? 0));
   return (
     <article
@@ -49,6 +52,7 @@ export function UdCard({
       <header>
         <span className="swatch" style={{ background: run.color }} aria-hidden />
         <span className="ud-name">{runLabel(run.method)}</span>
+        {broke.reason && <DidNotTrainMark reason={broke.reason} />}
         {live && (
           <span
             className="badge-running"

@@ -1,8 +1,9 @@
 /** One run of the experiment in one line: colour, name, what it is doing, progress, result. */
-import { currentEpoch, etaSeconds, type RunState } from '../../store';
+import { currentEpoch, etaSeconds, runBreakdown, type RunState } from '../../store';
 import { runLabel } from '../../store/poison-config';
 import { fmtPct, fmtSeconds } from '../common/format';
 import { ProgressBar } from '../common/ProgressBar';
+import { DidNotTrainMark } from '../common/DidNotTrain';
 
 /** The run's state in a few words ("poisoning 40 %", "training epoch 2 / 4"). */
 export function runStateText(run: RunState): string {
@@ -32,8 +33,14 @@ export function runStateText(run: RunState): string {
 export function RunLine({ run }: { run: RunState }) {
   const last = run.epochs[run.epochs.length - 1];
   const active = !['done', 'cancelled', 'failed', 'queued'].includes(run.status);
+  const broke = runBreakdown(run);
   return (
-    <li className={`run-line state-${run.status}`} data-testid="run-line" data-state={run.status}>
+    <li
+      className={`run-line state-${run.status}`}
+      data-testid="run-line"
+      data-state={run.status}
+      data-did-not-train={broke.didNotTrain || undefined}
+    >
       <span className="swatch" style={{ background: run.color }} aria-hidden />
       <span className="run-name" title={`run #${run.index}`}>
         {runLabel(run.method)}
@@ -44,6 +51,12 @@ export function RunLine({ run }: { run: RunState }) {
       >
         {runStateText(run)}
         {run.cancelRequested && run.status !== 'cancelled' ? ' (cancelling…)' : ''}
+        {broke.reason && (
+          <>
+            {' · '}
+            <DidNotTrainMark reason={broke.reason} advice />
+          </>
+        )}
       </span>
       <span className="run-bar">
         {active && (

@@ -6,15 +6,18 @@
  */
 import type { SalSettings } from '../../core/sal-types';
 import { unlearnableDistance, type UdResult } from '../../core/ud';
+import { DID_NOT_TRAIN_ADVICE } from '../../core/breakdown';
 import { isActiveStatus, type RunState, type SalSeries } from '../reducers/run-state';
+import { runBreakdown } from './breakdown-view';
 
 /** What the UD card shows for one poisoned run. */
 export interface UdView {
   /**
    * 'no-sal': SAL was off; 'waiting': no epoch has SAL in both runs yet; 'running': a live
-   * estimate; 'final': both runs have finished; 'error': the two runs cannot be compared.
+   * estimate; 'final': both runs have finished; 'error': the two runs cannot be compared;
+   * 'did-not-train': one of the runs did not train (core/breakdown.ts), so it has no UD.
    */
-  state: 'no-sal' | 'waiting' | 'running' | 'final' | 'error';
+  state: 'no-sal' | 'waiting' | 'running' | 'final' | 'error' | 'did-not-train';
   /** The UD computation (ud null = undefined, with its reason); null unless running / final. */
   result: UdResult | null;
   /** Epochs the result rests on (both runs truncated to the same epochs). */
@@ -71,6 +74,22 @@ export function udView(clean: RunState, poisoned: RunState): UdView {
     };
   if (!sameSettings(settings, poisoned.salSettings))
     return { ...base, state: 'error', message: 'the two runs used different SAL settings.' };
+  // A run that did not train has learnt nothing, poison or not: its SAL says nothing about the
+  // poison, and a clean run that did not train leaves no yardstick for any poisoned run.
+  const cleanBroke = runBreakdown(clean);
+  if (cleanBroke.didNotTrain)
+    return {
+      ...base,
+      state: 'did-not-train',
+      message: `no UD for this experiment: the clean run did not train (${cleanBroke.reason}). To get one, ${DID_NOT_TRAIN_ADVICE}.`,
+    };
+  const poisonBroke = runBreakdown(poisoned);
+  if (poisonBroke.didNotTrain)
+    return {
+      ...base,
+      state: 'did-not-train',
+      message: `no UD: this poisoned run did not train (${poisonBroke.reason}), which is a breakdown, not the poison at work. To get one, ${DID_NOT_TRAIN_ADVICE}.`,
+    };
   const live = isActiveStatus(clean.status) || isActiveStatus(poisoned.status);
   const c = clean.sal;
   const p = poisoned.sal;
