@@ -29,7 +29,7 @@ import { DivergedError } from '../ml/train/train-loop';
 import type { CliIO } from './command';
 import { describeSal } from './sal-flags';
 import { markdownTable } from './table';
-import { loadRunData, salForData } from './train-setup';
+import { loadRunData } from './train-setup';
 
 /** What to measure; `poisons` carry any seed (each run uses its own). */
 export interface BenchmarkInput {
@@ -93,9 +93,11 @@ export async function runBenchmark(o: BenchmarkInput): Promise<BenchmarkTable> {
   const extra = o.control ? seeds.filter((s) => !seeds.includes(s + 1)).map((s) => s + 1) : [];
   const total = defences.length * (seeds.length * (1 + poisons.length) + extra.length);
   const c = o.config;
+  // Every seed's subset has trainSize images, so SAL's image count is fitted once.
+  const sal: SalSettings = { ...o.sal, subsetSize: Math.min(o.sal.subsetSize, c.trainSize) };
   io.stderr(
     `benchmark ${c.model} on ${c.dataset}: ${c.trainSize} train / ${c.testSize} test images, ${c.epochs} epochs, ` +
-      `lr ${c.lr}; seeds ${seeds.join(', ')}; ${total} runs; SAL ${describeSal(o.sal)}\n`,
+      `lr ${c.lr}; seeds ${seeds.join(', ')}; ${total} runs; SAL ${describeSal(sal)}\n`,
   );
   const needsModel = poisons.some((p) => POISON_METHODS[p.method].needsCleanModel);
   const dataOf = new Map<number, Awaited<ReturnType<typeof loadRunData>>>();
@@ -124,7 +126,7 @@ export async function runBenchmark(o: BenchmarkInput): Promise<BenchmarkTable> {
         {
           config,
           poison: poison ? { ...poison, seed } : null,
-          sal: salForData(o.sal, data),
+          sal,
           defence,
         },
         data,
@@ -207,7 +209,7 @@ export async function runBenchmark(o: BenchmarkInput): Promise<BenchmarkTable> {
     rows,
     setup: {
       config: (({ seed: _s, ...rest }) => rest)(c),
-      sal: o.sal,
+      sal,
       poisons: poisons.map(({ method, eps, ratio }) => ({ method, eps, ratio })),
       defences: defences.map((d) => ({
         id: d?.id ?? NO_DEFENCE,
