@@ -85,3 +85,36 @@ export function defenceTable(): string {
     return `  ${id.padEnd(w)}  ${d.kind === 'data' ? 'data' : 'loop'}  ${d.name}${d.costly ? ' (costly)' : ''}: ${d.description}`;
   }).join('\n');
 }
+
+/**
+ * The defences of `salscape benchmark --defences none,jpeg,...`: null for `none`, else each
+ * defence with the parameter flags that belong to it (checked as for `--defence`). UsageError
+ * naming --defences for an unknown or repeated id, or naming a parameter flag whose defence is
+ * not in the list.
+ */
+export function defenceListFromFlags(
+  raw: string,
+  values: Partial<Record<ParamFlag, string>>,
+): (DefenceSettings | null)[] {
+  const ids = raw.split(',').map((s) => s.trim());
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (id !== 'none' && !isDefenceId(id))
+      throw new UsageError(
+        `--defences takes none and ${DEFENCE_IDS.join(', ')}, comma-separated (got "${id}")`,
+      );
+    if (seen.has(id)) throw new UsageError(`--defences names ${id} twice`);
+    seen.add(id);
+  }
+  for (const f of Object.keys(PARAMS) as ParamFlag[]) {
+    if (values[f] !== undefined && !seen.has(PARAMS[f].id))
+      throw new UsageError(
+        `--${f} is a ${PARAMS[f].id} setting: add ${PARAMS[f].id} to --defences`,
+      );
+  }
+  return ids.map((id) => {
+    if (id === 'none') return null;
+    const own = (Object.keys(PARAMS) as ParamFlag[]).filter((f) => PARAMS[f].id === id);
+    return defenceFromFlags({ defence: id, ...Object.fromEntries(own.map((f) => [f, values[f]])) });
+  });
+}

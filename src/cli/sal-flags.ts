@@ -115,3 +115,15 @@ export function describeSal(s: SalSettings): string {
     `${s.subsetSize} images, L0 in ${s.l0Mode} mode`
   );
 }
+
+/** The SAL flag texts given to `salscape train`-style flags (`--sal-eps` ...), keyed by field. */
+export function trainSalRaw(
+  values: Partial<Record<string, string | boolean>>,
+): Partial<Record<SalField, string>> {
+  const raw: Partial<Record<SalField, string>> = {};
+  for (const [field, flag] of Object.entries(TRAIN_SAL_FLAG_OF) as [SalField, string][]) {
+    const v = values[flag];
+    if (typeof v === 'string') raw[field] = v;
+  }
+  return raw;
+}

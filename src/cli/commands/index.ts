@@ -1,5 +1,6 @@
 /** The command table: `salscape <name>` runs COMMANDS[name]. Add a command with one entry. */
 import type { Command } from '../command';
+import { benchmarkCommand } from './benchmark';
 import { landscapeCommand } from './landscape';
 import { poisonCommand } from './poison';
 import { salCommand } from './sal';
@@ -12,4 +13,5 @@ export const COMMANDS: Record<string, Command> = {
   sal: salCommand,
   ud: udCommand,
   landscape: landscapeCommand,
+  benchmark: benchmarkCommand,
 };

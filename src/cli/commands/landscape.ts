@@ -4,9 +4,8 @@
  */
 import { GRID_MAX, GRID_MIN, LANDSCAPE_DEFAULTS } from '../../core/landscape-types';
 import { formatFlags, parseFlags, parseNumberFlag, UsageError, type FlagTable } from '../args';
+import { BACKEND_FLAG, backendFromFlag } from '../backend-flag';
 import type { CliIO, Command } from '../command';
-
-const BACKENDS = ['wasm', 'cpu'] as const;
 
 const FLAGS = {
   model: {
@@ -62,7 +61,7 @@ const FLAGS = {
     value: 'FILE',
     help: 'where to write {"xs","ys","loss","acc"} (required)',
   },
-  backend: { type: 'string', value: BACKENDS.join('|'), help: 'TF.js backend', default: 'wasm' },
+  backend: BACKEND_FLAG,
   json: { type: 'boolean', help: 'print a summary as one JSON line on stdout, nothing else' },
 } as const satisfies FlagTable;
 
@@ -119,10 +118,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       throw new UsageError(`--range must be a number > 0 and <= 10 (got ${range})`);
     }
   }
-  const backend = values.backend ?? 'wasm';
-  if (!(BACKENDS as readonly string[]).includes(backend)) {
-    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}")`);
-  }
+  const backend = backendFromFlag(values.backend);
   const dirsOut = values['export-directions'];
   if (dirsOut !== undefined && dirsOut.trim() === '') {
     throw new UsageError('--export-directions needs a file name');
@@ -139,7 +135,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     includeBiases: values['include-biases'] ?? false,
     out: values.out!,
     directionsOut: dirsOut,
-    backend: backend as (typeof BACKENDS)[number],
+    backend,
     io,
   });
   if (values.json) {

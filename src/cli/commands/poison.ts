@@ -6,12 +6,11 @@ import path from 'node:path';
 import { POISON_METHODS } from '../../core/poison-types';
 import { TRAIN_DEFAULTS } from '../../core/train-config';
 import { formatFlags, parseFlags, parseNumberFlag, UsageError, type FlagTable } from '../args';
+import { BACKEND_FLAG, backendFromFlag } from '../backend-flag';
 import type { CliIO, Command } from '../command';
 import { checkOutDir } from '../out-dir';
 import { methodTable, poisonSettingsFromFlags } from '../poison-flags';
 import { TRAIN_CONFIG_FLAGS, trainConfigFromFlags } from '../train-flags';
-
-const BACKENDS = ['wasm', 'cpu'] as const;
 
 const FLAGS = {
   method: { type: 'string', value: 'M', help: 'poisoning method (required; see the list below)' },
@@ -44,7 +43,7 @@ const FLAGS = {
     value: 'DIR',
     help: 'tap / sep: a clean run folder written by salscape train (its model and checkpoints)',
   },
-  backend: { type: 'string', value: BACKENDS.join('|'), help: 'TF.js backend', default: 'wasm' },
+  backend: BACKEND_FLAG,
   out: { type: 'string', value: 'DIR', help: 'output folder (required; created if missing)' },
   json: { type: 'boolean', help: 'print poison.json\u2019s summary as one JSON line on stdout' },
 } as const satisfies FlagTable;
@@ -99,10 +98,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     },
     config.dataset,
   );
-  const backend = values.backend ?? 'wasm';
-  if (!(BACKENDS as readonly string[]).includes(backend)) {
-    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}")`);
-  }
+  const backend = backendFromFlag(values.backend);
   if (values.out === undefined || values.out.trim() === '') {
     throw new UsageError('--out DIR is required (the folder to write the poisoned set to)');
   }
@@ -123,7 +119,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     seed: config.seed,
     settings,
     ...(values['surrogate-run'] !== undefined ? { surrogateRun: values['surrogate-run'] } : {}),
-    backend: backend as (typeof BACKENDS)[number],
+    backend,
     out,
     io,
   });

@@ -4,6 +4,7 @@
  */
 import { APP_SAL_DEFAULTS, SAL_L0_DEPARTURE } from '../../core/sal-types';
 import { formatFlags, parseFlags, UsageError, type FlagTable } from '../args';
+import { BACKEND_FLAG, backendFromFlag } from '../backend-flag';
 import type { CliIO, Command } from '../command';
 import {
   describeSal,
@@ -12,8 +13,6 @@ import {
   salSettingsFromFlags,
   type SalField,
 } from '../sal-flags';
-
-const BACKENDS = ['wasm', 'cpu'] as const;
 
 const FLAGS = {
   model: {
@@ -60,7 +59,7 @@ const FLAGS = {
     type: 'boolean',
     help: 'start from the paper\u2019s settings (eps 0.05, lr 0.1, 10 rounds, batch 256, all images)',
   },
-  backend: { type: 'string', value: BACKENDS.join('|'), help: 'TF.js backend', default: 'wasm' },
+  backend: BACKEND_FLAG,
   json: { type: 'boolean', help: 'print the result as one JSON line on stdout, nothing else' },
 } as const satisfies FlagTable;
 
@@ -102,17 +101,14 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     if (typeof v === 'string') raw[field] = v;
   }
   const settings = salSettingsFromFlags(salBase(values.paper ?? false), raw, SAL_COMMAND_FLAG_OF);
-  const backend = values.backend ?? 'wasm';
-  if (!(BACKENDS as readonly string[]).includes(backend)) {
-    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}")`);
-  }
+  const backend = backendFromFlag(values.backend);
   const { salRun } = await import('../sal-run');
   const r = await salRun({
     modelDir: values.model!,
     images: values.images!,
     labels: values.labels!,
     settings,
-    backend: backend as (typeof BACKENDS)[number],
+    backend,
     io,
   });
   if (values.json) {

@@ -7,6 +7,7 @@ import { BREAKDOWN_RULE, DID_NOT_TRAIN_LABEL } from '../../core/breakdown';
 import { APP_SAL_DEFAULTS, type SalSettings } from '../../core/sal-types';
 import type { PoisonSettings } from '../../core/poison-types';
 import { formatFlags, parseFlags, parseNumberFlag, UsageError, type FlagTable } from '../args';
+import { BACKEND_FLAG, backendFromFlag } from '../backend-flag';
 import type { CliIO, Command } from '../command';
 import { DEFENCE_FLAGS, defenceFromFlags, defenceTable } from '../defence-flags';
 import { checkOutDir } from '../out-dir';
@@ -15,12 +16,11 @@ import {
   SAL_TRAIN_FLAGS,
   salSettingsFromFlags,
   TRAIN_SAL_FLAG_OF,
+  trainSalRaw,
   type SalField,
 } from '../sal-flags';
 import { TRAIN_CONFIG_FLAGS, trainConfigFromFlags } from '../train-flags';
 import { HEAD_TASK_INFO, isTaskId, TASKS } from '../../core/tasks';
-
-const BACKENDS = ['wasm', 'cpu'] as const;
 
 const POISON_FLAGS = {
   poison: {
@@ -58,7 +58,7 @@ const FLAGS = {
   ...POISON_FLAGS,
   ...DEFENCE_FLAGS,
   ...SAL_TRAIN_FLAGS,
-  backend: { type: 'string', value: BACKENDS.join('|'), help: 'TF.js backend', default: 'wasm' },
+  backend: BACKEND_FLAG,
   out: { type: 'string', value: 'DIR', help: 'output folder (required; created if missing)' },
   json: {
     type: 'boolean',
@@ -163,11 +163,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError('--surrogate-run needs a folder');
   }
   const defence = defenceFromFlags(values);
-  const salRaw: Partial<Record<SalField, string>> = {};
-  for (const [field, flag] of Object.entries(TRAIN_SAL_FLAG_OF) as [SalField, string][]) {
-    const v = values[flag as keyof typeof values];
-    if (typeof v === 'string') salRaw[field] = v;
-  }
+  const salRaw = trainSalRaw(values);
   let sal: SalSettings | null = null;
   if (values.sal) {
     sal = salSettingsFromFlags(APP_SAL_DEFAULTS, salRaw, TRAIN_SAL_FLAG_OF);
@@ -175,10 +171,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     const given = Object.keys(salRaw)[0] as SalField | undefined;
     if (given) throw new UsageError(`--${TRAIN_SAL_FLAG_OF[given]} is a SAL setting: add --sal`);
   }
-  const backend = values.backend ?? 'wasm';
-  if (!(BACKENDS as readonly string[]).includes(backend)) {
-    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')} (got "${backend}")`);
-  }
+  const backend = backendFromFlag(values.backend);
   if (values.out === undefined || values.out.trim() === '') {
     throw new UsageError('--out DIR is required (the folder to write the run to)');
   }
@@ -193,7 +186,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
       poison,
       sal,
       ...(values['surrogate-run'] !== undefined ? { surrogateRun: values['surrogate-run'] } : {}),
-      backend: backend as (typeof BACKENDS)[number],
+      backend,
       out,
       io,
     });
@@ -216,7 +209,7 @@ async function run(argv: string[], io: CliIO): Promise<number> {
     defence,
     sal,
     ...(values['surrogate-run'] !== undefined ? { surrogateRun: values['surrogate-run'] } : {}),
-    backend: backend as (typeof BACKENDS)[number],
+    backend,
     out,
     io,
   });
