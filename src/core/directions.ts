@@ -4,6 +4,7 @@
  */
 import { Rng, deriveSeed } from './rng';
 import { assertSameLayout, type WeightSnapshot } from './weights';
+import { isRunningStat } from './model-spec';
 
 /** Options of a random direction. */
 export interface DirectionOptions {
@@ -41,7 +42,8 @@ export function lastAxisFilterNorms(data: Float32Array, out: number): Float64Arr
  * same draw, each normalised against its own weights.
  * Rank <= 1 tensors: zero by default; with `includeBiases` the direction is a copy of the
  * weights themselves, as the reference does (net_plotter.normalize_directions_for_weights:
- * `d.copy_(w)`), rather than a rescaled random draw.
+ * `d.copy_(w)`), rather than a rescaled random draw. BatchNorm's running mean and variance
+ * are always zero: state, not parameters (a moved variance can even turn negative).
  */
 export function filterNormalisedDirection(
   weights: WeightSnapshot,
@@ -51,6 +53,7 @@ export function filterNormalisedDirection(
   const data = weights.data.map((w, i) => {
     const shape = weights.shapes[i] ?? [];
     const name = weights.names[i] ?? String(i);
+    if (isRunningStat(name)) return new Float32Array(w.length);
     if (shape.length <= 1) return opts.includeBiases ? w.slice() : new Float32Array(w.length);
     const d = new Rng(deriveSeed(seed, `direction/${name}`)).fillNormal(new Float32Array(w.length));
     const out = shape[shape.length - 1]!;
@@ -77,6 +80,19 @@ export function directionPair(
     filterNormalisedDirection(weights, deriveSeed(seed, 'd1'), opts),
     filterNormalisedDirection(weights, deriveSeed(seed, 'd2'), opts),
   ];
+}
+
+/**
+ * `s` with BatchNorm's running statistics set to zero (the same object when it has none), so
+ * weight-space geometry built from differences (the training-path PCA) never moves them.
+ */
+export function zeroRunningStats(s: WeightSnapshot): WeightSnapshot {
+  if (!s.names.some(isRunningStat)) return s;
+  return {
+    names: [...s.names],
+    shapes: s.shapes.map((sh) => [...sh]),
+    data: s.data.map((d, i) => (isRunningStat(s.names[i]!) ? new Float32Array(d.length) : d)),
+  };
 }
 
 /** Element-wise combination of two snapshots of one layout. */

@@ -5,7 +5,7 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { PathPlane } from './landscape-types';
-import { flattenSnapshot, unflattenLike } from './directions';
+import { flattenSnapshot, unflattenLike, zeroRunningStats } from './directions';
 import { assertSameLayout, type WeightSnapshot } from './weights';
 
 /** Eigenvalues below this fraction of the total variance count as zero (rank deficiency). */
@@ -20,12 +20,14 @@ const RANK_TOL = 1e-9;
  * sits at (0, 0). Every weight tensor counts, biases included (the reference's default,
  * `--ignore ''`). With n checkpoints and P weights, the n x n Gram matrix is decomposed, not
  * P x P. A path of rank < 2 (fewer than 3 checkpoints, a straight line) gets a zero direction
- * and a zero explained ratio for each missing component.
+ * and a zero explained ratio for each missing component. BatchNorm's running statistics are
+ * left out (zero in both directions): the plane moves parameters only.
  */
-export function trajectoryPlane(checkpoints: WeightSnapshot[]): {
+export function trajectoryPlane(path: WeightSnapshot[]): {
   dirs: [WeightSnapshot, WeightSnapshot];
   plane: PathPlane;
 } {
+  const checkpoints = path.map(zeroRunningStats);
   const final = checkpoints[checkpoints.length - 1];
   if (!final) throw new Error('trajectoryPlane needs at least one checkpoint');
   checkpoints.forEach((c) => assertSameLayout(final, c));

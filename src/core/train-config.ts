@@ -12,7 +12,7 @@ export const DATASET_CLASSES: Readonly<Record<(typeof DATASETS)[number], number>
   fashion: 10,
 };
 /** Model ids (kept here, not in ml/, so URL parsing needs no tfjs). */
-export const MODELS = ['cnn-s', 'vgg-s', 'lenet5', 'mlp'] as const;
+export const MODELS = ['cnn-s', 'vgg-s', 'lenet5', 'mlp', 'resnet-s'] as const;
 
 /**
  * Defaults. The paper trains with SGD lr 0.1, momentum 0.9, weight decay 5e-4; on these small

@@ -66,6 +66,7 @@ export const MODEL_LABELS: Record<ModelName, string> = {
   'vgg-s': 'VGG-S (4 conv + 2 dense)',
   lenet5: 'LeNet-5 (2 conv + 3 dense)',
   mlp: 'MLP (784-64-10)',
+  'resnet-s': 'ResNet-S (BatchNorm, 3 residual blocks)',
 };
 
 /** The admissible range of a numeric field. */

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from './helpers/tf';
 import { relErr } from './helpers/numeric';
 import { Rng } from '../../src/core/rng';
-import { conv2dFilterGrad, conv2dInputGrad } from '../../src/ml/engine/conv-grad';
+import { conv2dFilterGrad, conv2dInputGrad, useConvGradient } from '../../src/ml/engine/conv-grad';
 
 beforeAll(() => useBackend('wasm'));
 
@@ -86,6 +86,41 @@ describe('forward-conv gradients of Conv2D', () => {
       expect(relErr(aW!.dataSync(), ref.dW)).toBeLessThan(1e-5);
       expect(relErr(aX!.dataSync(), ref.dX)).toBeLessThan(1e-5);
       tf.dispose([x, w, dy, gW, gX, aX!, aW!]);
+    });
+  }
+});
+
+describe('forward-conv gradients of strided Conv2D (resnet-s)', () => {
+  // Against TF.js's own Conv2D gradient on the cpu backend (Conv2DBackpropFilter/Input).
+  const cases = [
+    { xs: [2, 28, 28, 8], ws: [3, 3, 8, 16], pad: 'same' as const },
+    { xs: [2, 14, 14, 16], ws: [1, 1, 16, 32], pad: 'same' as const },
+    { xs: [3, 7, 7, 4], ws: [3, 3, 4, 8], pad: 'same' as const },
+    { xs: [2, 7, 7, 4], ws: [1, 1, 4, 8], pad: 'same' as const }, // needs the slice
+    { xs: [2, 9, 8, 3], ws: [3, 3, 3, 5], pad: 'valid' as const },
+  ];
+  for (const { xs, ws, pad } of cases) {
+    it(`x ${xs.join('x')}, kernel ${ws.join('x')}, stride 2, ${pad}: equals TF.js's gradient`, async () => {
+      const rng = new Rng(xs[1]! * 7 + ws[0]!);
+      const x = rng.fillNormal(new Float32Array(xs.reduce((a, b) => a * b, 1)));
+      const w = rng.fillNormal(new Float32Array(ws.reduce((a, b) => a * b, 1)));
+      const grads = () =>
+        tf.tidy(() => {
+          const xt = tf.tensor4d(x, xs as [number, number, number, number]);
+          const wt = tf.tensor4d(w, ws as [number, number, number, number]);
+          const f = (a: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, pad)));
+          return tf
+            .grads(f)([xt, wt])
+            .map((g) => g.dataSync() as Float32Array);
+        });
+      await useBackend('cpu');
+      useConvGradient('tfjs');
+      const ref = grads();
+      await useBackend('wasm');
+      useConvGradient('forward-conv');
+      const ours = grads();
+      ref.forEach((r, i) => expect(relErr(ours[i]!, r)).toBeLessThan(1e-5));
     });
   }
 });

@@ -25,6 +25,23 @@ const EXPECTED = {
     layers: ['conv1', 'conv2', 'dense1', 'dense2', 'dense3'],
   },
   mlp: { params: 50240 + 650, layers: ['dense1', 'dense2'] },
+  // Convs without bias; each BatchNorm adds gamma and beta (its running statistics are state).
+  'resnet-s': {
+    params:
+      72 + 16 + 2 * (576 + 16) + (1152 + 2304 + 128 + 3 * 32) + (4608 + 9216 + 512 + 3 * 64) + 330,
+    layers: [
+      'conv1',
+      'b1_conv1',
+      'b1_conv2',
+      'b2_conv1',
+      'b2_conv2',
+      'b2_short',
+      'b3_conv1',
+      'b3_conv2',
+      'b3_short',
+      'dense',
+    ],
+  },
 } as const;
 
 describe('model zoo', () => {

@@ -5,8 +5,11 @@
  * against 2.1 ms for cnn-s conv2). Registering the gradient globally keeps saved models
  * standard: only the backward pass changes, never the graph or the weights' layout.
  *
- * Covers stride 1, dilation 1, NHWC, 'valid' or 'same' padding (every conv in the zoo);
- * anything else falls back to TF.js's own gradient.
+ * Covers any stride, dilation 1, NHWC, 'valid' or 'same' padding (every conv in the zoo;
+ * resnet-s has stride-2 convs); anything else falls back to TF.js's own gradient. A strided
+ * conv is a stride-1 conv (with the strided conv's padding) sampled every s-th output, so its
+ * gradients are the stride-1 ones of the output gradient with zeros put between its rows and
+ * columns.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { onCpuMemoryBackend, readInPlace } from './cpu-memory';
@@ -23,12 +26,12 @@ type Conv2DAttrs = {
 const isOne = (v: number | [number, number]) =>
   Array.isArray(v) ? v[0] === 1 && v[1] === 1 : v === 1;
 
+/** Padding [top, bottom, left, right], or a stride-1 conv's 'valid' / 'same'. */
+export type ConvPad = 'valid' | 'same' | [number, number, number, number];
+
 /** [top, bottom, left, right] padding TF.js applies for a stride-1 conv with kernel kh x kw. */
-function padAmounts(
-  pad: 'valid' | 'same',
-  kh: number,
-  kw: number,
-): [number, number, number, number] {
+function padAmounts(pad: ConvPad, kh: number, kw: number): [number, number, number, number] {
+  if (Array.isArray(pad)) return pad;
   if (pad === 'valid') return [0, 0, 0, 0];
   const top = Math.floor((kh - 1) / 2);
   const left = Math.floor((kw - 1) / 2);
@@ -71,7 +74,7 @@ export function conv2dFilterGrad(
   dy: tf.Tensor4D,
   kh: number,
   kw: number,
-  pad: 'valid' | 'same',
+  pad: ConvPad,
   via: 'auto' | 'conv' | 'simd' = 'conv',
 ): tf.Tensor4D {
   const [t, b, l, r] = padAmounts(pad, kh, kw);
@@ -93,11 +96,7 @@ export function conv2dFilterGrad(
  * dL/dx for y = conv(x, W): a convolution of the output gradient, padded to "full",
  * with the kernel flipped in space and its in/out axes swapped.
  */
-export function conv2dInputGrad(
-  dy: tf.Tensor4D,
-  w: tf.Tensor4D,
-  pad: 'valid' | 'same',
-): tf.Tensor4D {
+export function conv2dInputGrad(dy: tf.Tensor4D, w: tf.Tensor4D, pad: ConvPad): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw] = w.shape;
     const [t, b, l, r] = padAmounts(pad, kh, kw);
@@ -105,6 +104,37 @@ export function conv2dInputGrad(
     return tf.conv2d(dy, wf, 1, explicit(kh - 1 - t, kh - 1 - b, kw - 1 - l, kw - 1 - r));
   });
 }
+
+/**
+ * The output gradient of a conv with strides [sh, sw] spread onto the stride-1 output grid
+ * [h1, w1]: dy[i, j] at (i * sh, j * sw), zeros elsewhere (pads of rank 3 only, which every
+ * backend has).
+ */
+export function spreadStrided(
+  dy: tf.Tensor4D,
+  sh: number,
+  sw: number,
+  h1: number,
+  w1: number,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, ho, wo, c] = dy.shape;
+    const rows = tf.pad(tf.reshape(dy, [n * ho, 1, wo * c]), [
+      [0, 0],
+      [0, sh - 1],
+      [0, 0],
+    ]);
+    const cols = tf.pad(tf.reshape(rows, [n * ho * sh * wo, 1, c]), [
+      [0, 0],
+      [0, sw - 1],
+      [0, 0],
+    ]);
+    const full = tf.reshape(cols, [n, ho * sh, wo * sw, c]) as tf.Tensor4D;
+    return h1 === ho * sh && w1 === wo * sw ? full : tf.slice(full, [0, 0, 0, 0], [n, h1, w1, c]);
+  });
+}
+
+const pairOf = (v: number | [number, number]): [number, number] => (Array.isArray(v) ? v : [v, v]);
 
 function forwardConvGradient(fallback: GradConfig): GradConfig {
   return {
@@ -114,16 +144,41 @@ function forwardConvGradient(fallback: GradConfig): GradConfig {
       const a = attrs as unknown as Conv2DAttrs;
       const [x, w] = saved as [tf.Tensor4D, tf.Tensor4D];
       const simple =
-        isOne(a.strides) &&
-        isOne(a.dilations) &&
-        a.dataFormat === 'NHWC' &&
-        (a.pad === 'valid' || a.pad === 'same');
+        isOne(a.dilations) && a.dataFormat === 'NHWC' && (a.pad === 'valid' || a.pad === 'same');
       if (!simple) return fallback.gradFunc(dy, saved, attrs);
-      const pad = a.pad as 'valid' | 'same';
       const g = dy as tf.Tensor4D;
+      const [kh, kw] = w.shape;
+      if (isOne(a.strides)) {
+        const pad = a.pad as 'valid' | 'same';
+        return {
+          x: () => conv2dInputGrad(g, w, pad),
+          filter: () => conv2dFilterGrad(x, g, kh, kw, pad, 'auto'),
+        };
+      }
+      const [sh, sw] = pairOf(a.strides);
+      const info = tf.backend_util.computeConv2DInfo(
+        x.shape,
+        w.shape,
+        [sh, sw],
+        1,
+        a.pad as 'valid' | 'same',
+      );
+      const p = info.padInfo;
+      // The spread gradient covers ho * sh rows; rows past the stride-1 output (at most sh - 1)
+      // are zeros, so the stride-1 conv may take them as extra bottom padding instead of a
+      // slice (WASM's Slice of a 4D tensor took ~70 ms of a resnet-s step), while the input
+      // gradient's padding, kh - 1 - bottom, stays non-negative.
+      const h1 = x.shape[1] + p.top + p.bottom - kh + 1;
+      const w1 = x.shape[2] + p.left + p.right - kw + 1;
+      const [ho, wo] = [g.shape[1] * sh, g.shape[2] * sw];
+      const grow = ho - h1 <= kh - 1 - p.bottom && wo - w1 <= kw - 1 - p.right;
+      const pad: ConvPad = grow
+        ? [p.top, p.bottom + ho - h1, p.left, p.right + wo - w1]
+        : [p.top, p.bottom, p.left, p.right];
+      const spread = () => spreadStrided(g, sh, sw, grow ? ho : h1, grow ? wo : w1);
       return {
-        x: () => conv2dInputGrad(g, w, pad),
-        filter: () => conv2dFilterGrad(x, g, w.shape[0], w.shape[1], pad, 'auto'),
+        x: () => tf.tidy(() => conv2dInputGrad(spread(), w, pad)),
+        filter: () => tf.tidy(() => conv2dFilterGrad(x, spread(), kh, kw, pad, 'auto')),
       };
     },
   };

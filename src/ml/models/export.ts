@@ -8,14 +8,96 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { shapeSize, type WeightSnapshot } from '../../core/weights';
-import { buildSpec, MODEL_IDS, paramInfos } from './zoo';
-import type { LayerSpec, ModelSpec } from '../../core/model-spec';
+import { blockParts, buildSpec, MODEL_IDS, paramInfos } from './zoo';
+import {
+  BN_EPSILON,
+  BN_MOMENTUM,
+  type ConvBnSpec,
+  type LayerSpec,
+  type ModelSpec,
+} from '../../core/model-spec';
 
 /** The `model.json` of a layers model, with its weights manifest (standard TF.js format). */
 export type LayersModelJSON = tf.io.ModelJSON;
 
-/** A zoo spec as an (uncompiled, randomly initialised) `tf.Sequential`; caller disposes. */
-export function buildLayersModel(spec: ModelSpec): tfl.Sequential {
+/** True for a spec with residual blocks or BatchNorm: exported as a functional model. */
+const isGraph = (spec: ModelSpec) =>
+  spec.layers.some((l) => l.kind === 'convbn' || l.kind === 'block' || l.kind === 'gap');
+
+/**
+ * A graph spec (resnet-s) as a functional `tf.LayersModel`: conv (no bias) -> BatchNorm ->
+ * ReLU per unit, blocks joined by an Add layer, global average pooling, dense head. BatchNorm
+ * with PyTorch's momentum and epsilon, so a stock TF.js model trains and evaluates it alike.
+ */
+function buildGraphModel(spec: ModelSpec): tfl.LayersModel {
+  const input = tfl.input({ shape: [...spec.inputShape], name: 'input' });
+  const unit = (u: ConvBnSpec, x: tfl.SymbolicTensor): tfl.SymbolicTensor => {
+    const conv = tfl.layers.conv2d({
+      name: u.name,
+      filters: u.filters,
+      kernelSize: u.kernel,
+      strides: u.stride,
+      padding: 'same',
+      useBias: false,
+      dataFormat: 'channelsLast',
+    });
+    const bn = tfl.layers.batchNormalization({
+      name: `${u.name}_bn`,
+      axis: -1,
+      momentum: BN_MOMENTUM,
+      epsilon: BN_EPSILON,
+    });
+    const h = bn.apply(conv.apply(x)) as tfl.SymbolicTensor;
+    return u.relu
+      ? (tfl.layers
+          .activation({ name: `${u.name}_relu`, activation: 'relu' })
+          .apply(h) as tfl.SymbolicTensor)
+      : h;
+  };
+  let h = input;
+  for (const l of spec.layers) {
+    switch (l.kind) {
+      case 'convbn':
+        h = unit(l, h);
+        break;
+      case 'block': {
+        const [c1, c2, sc] = blockParts(l);
+        const main = unit(c2!, unit(c1!, h));
+        const skip = sc ? unit(sc, h) : h;
+        const sum = tfl.layers.add({ name: `${l.name}_add` }).apply([main, skip]);
+        h = tfl.layers
+          .activation({ name: `${l.name}_relu`, activation: 'relu' })
+          .apply(sum) as tfl.SymbolicTensor;
+        break;
+      }
+      case 'gap':
+        h = tfl.layers
+          .globalAveragePooling2d({ name: l.name, dataFormat: 'channelsLast' })
+          .apply(h) as tfl.SymbolicTensor;
+        break;
+      case 'dense':
+        h = tfl.layers
+          .dense({
+            name: l.name,
+            units: l.units,
+            activation: l.relu ? 'relu' : 'linear',
+            useBias: true,
+          })
+          .apply(h) as tfl.SymbolicTensor;
+        break;
+      default:
+        throw new Error(`${spec.id}: layer ${l.name} (${l.kind}) has no graph export`);
+    }
+  }
+  return tfl.model({ inputs: input, outputs: h, name: spec.id });
+}
+
+/**
+ * A zoo spec as an (uncompiled, randomly initialised) TF.js layers model: a `tf.Sequential`
+ * for the plain stacks, a functional model for resnet-s. Caller disposes.
+ */
+export function buildLayersModel(spec: ModelSpec): tfl.LayersModel {
+  if (isGraph(spec)) return buildGraphModel(spec);
   const model = tfl.sequential({ name: spec.id });
   spec.layers.forEach((l, i) => {
     const input = i === 0 ? { inputShape: [...spec.inputShape] } : {};
@@ -50,6 +132,10 @@ export function buildLayersModel(spec: ModelSpec): tfl.Sequential {
       case 'flatten':
         model.add(tfl.layers.flatten({ ...input, name: l.name }));
         break;
+      case 'convbn':
+      case 'block':
+      case 'gap':
+        throw new Error(`${spec.id}: ${l.kind} layers need the graph export`);
       case 'dense':
         model.add(
           tfl.layers.dense({
@@ -71,7 +157,7 @@ export function buildLayersModel(spec: ModelSpec): tfl.Sequential {
 }
 
 /** `buildLayersModel` with the weights of `snapshot` (names and shapes must match the spec). */
-export function snapshotToLayersModel(spec: ModelSpec, snapshot: WeightSnapshot): tfl.Sequential {
+export function snapshotToLayersModel(spec: ModelSpec, snapshot: WeightSnapshot): tfl.LayersModel {
   const infos = paramInfos(spec);
   infos.forEach((p, i) => {
     const shape = snapshot.shapes[i] ?? [];
@@ -160,12 +246,25 @@ function specSignature(l: LayerSpec): Signature {
       return `${l.name}: Flatten`;
     case 'dense':
       return `${l.name}: Dense ${l.units} ${l.relu ? 'relu' : 'linear'} bias`;
+    default:
+      throw new Error(`${l.kind} layers are matched through the graph export`);
   }
 }
 
 const pair = (v: unknown): string => (Array.isArray(v) ? v.join('x') : `${String(v)}x${String(v)}`);
 
-function layerSignature(layer: tfl.layers.Layer): Signature {
+/**
+ * One layer's signature; in a functional model also the layers it reads from (so a residual
+ * Add is matched by what it joins).
+ */
+function layerSignature(layer: tfl.layers.Layer, graph: boolean): Signature {
+  const from = graph
+    ? ` <- ${layer.inboundNodes[0]?.inboundLayers.map((l) => l.name).join(',') ?? ''}`
+    : '';
+  return plainSignature(layer) + from;
+}
+
+function plainSignature(layer: tfl.layers.Layer): Signature {
   const c = layer.getConfig() as Record<string, unknown>;
   const cls = layer.getClassName();
   const fmt =
@@ -181,6 +280,12 @@ function layerSignature(layer: tfl.layers.Layer): Signature {
       return `${layer.name}: Flatten${fmt}`;
     case 'Dense':
       return `${layer.name}: Dense ${String(c.units)} ${String(c.activation)}${c.useBias ? ' bias' : ''}`;
+    case 'BatchNormalization':
+      return `${layer.name}: BatchNormalization axis ${String(c.axis)} momentum ${String(c.momentum)} eps ${String(c.epsilon)} center ${String(c.center)} scale ${String(c.scale)}`;
+    case 'Activation':
+      return `${layer.name}: Activation ${String(c.activation)}`;
+    case 'InputLayer':
+      return `${layer.name}: InputLayer`;
     default:
       return `${layer.name}: ${cls}`;
   }
@@ -194,7 +299,8 @@ export function matchZooSpec(model: tfl.LayersModel): ModelSpec {
   const inShape = model.inputs[0]?.shape ?? [];
   const last = model.layers[model.layers.length - 1];
   const units = (last?.getConfig() as { units?: unknown } | undefined)?.units;
-  const sigs = model.layers.map(layerSignature);
+  const graph = !(model instanceof tfl.Sequential);
+  const sigs = model.layers.map((l) => layerSignature(l, graph));
   const dims = inShape.slice(1);
   if (
     model.inputs.length === 1 &&
@@ -205,7 +311,8 @@ export function matchZooSpec(model: tfl.LayersModel): ModelSpec {
     const shape = dims as [number, number, number];
     for (const id of MODEL_IDS) {
       const spec = buildSpec(id, shape, units);
-      const want = spec.layers.map(specSignature);
+      if (isGraph(spec) !== graph) continue;
+      const want = graph ? graphSignatures(spec) : spec.layers.map(specSignature);
       if (want.length === sigs.length && want.every((s, i) => s === sigs[i])) return spec;
     }
   }
@@ -214,6 +321,26 @@ export function matchZooSpec(model: tfl.LayersModel): ModelSpec {
       `[${sigs.join('; ')}] match none of ${MODEL_IDS.join(', ')}`,
   );
 }
+
+/** Layer signatures of a graph spec: those of the model its export builds. */
+function graphSignatures(spec: ModelSpec): Signature[] {
+  const ref = buildGraphModel(spec);
+  try {
+    return ref.layers.map((l) => layerSignature(l, true));
+  } finally {
+    ref.dispose();
+  }
+}
+
+/** Position of each weight role in its TF.js layer's `weights` (trainable, then the rest). */
+const ROLE_INDEX: Record<string, number> = {
+  kernel: 0,
+  bias: 1,
+  gamma: 0,
+  beta: 1,
+  movingMean: 2,
+  movingVariance: 3,
+};
 
 /** The zoo spec and weights of a loaded layers model (the model is left to the caller). */
 export async function layersModelToSnapshot(
@@ -226,7 +353,7 @@ export async function layersModelToSnapshot(
       const layer = model.getLayer(p.layer);
       const v =
         layer.weights.find((w) => w.originalName === p.name) ??
-        layer.weights[p.role === 'kernel' ? 0 : 1];
+        layer.weights[ROLE_INDEX[p.role] ?? -1];
       if (!v || v.shape.join('x') !== p.shape.join('x')) {
         throw new Error(`${p.name}: weight missing or shaped [${v?.shape.join(', ') ?? ''}]`);
       }

@@ -4,7 +4,52 @@
  * (landscapes, SAL) and never rebuilds a model.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ModelSpec } from '../../core/model-spec';
+import { BN_EPSILON, type ConvBnSpec, type ModelSpec } from '../../core/model-spec';
+import { batchNormTrain } from '../engine/bn-train';
+import { blockParts, layerTensorCount } from './zoo';
+
+/**
+ * One BatchNorm layer's batch statistics: kept tensors, over `count` values per channel.
+ * A type, not an interface, so it fits tf.tidy's TensorContainer.
+ */
+export type BnBatchStats = {
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+  count: number;
+};
+
+/**
+ * BatchNorm in training mode: normalise with the batch's own mean and (biased) variance and
+ * collect them, one entry per BatchNorm layer in weight order, kept (they outlive the
+ * gradient's tidy), for the running statistics (train/train-step.ts). Without it, BatchNorm
+ * runs in inference mode, on the running statistics.
+ */
+export interface BnTraining {
+  stats: BnBatchStats[];
+}
+
+/** A conv-BN unit (conv without bias, 'same' padding, BatchNorm, optional ReLU). */
+function convBn(
+  u: ConvBnSpec,
+  x: tf.Tensor4D,
+  next: () => tf.Tensor,
+  bn: BnTraining | undefined,
+): tf.Tensor4D {
+  const k = next() as tf.Tensor4D;
+  const [gamma, beta, mean, variance] = [next(), next(), next(), next()] as tf.Tensor1D[];
+  const z = tf.conv2d(x, k, u.stride, 'same');
+  let h: tf.Tensor4D;
+  if (bn) {
+    const t = batchNormTrain(z, gamma!, beta!, BN_EPSILON);
+    bn.stats.push({
+      mean: tf.keep(t.mean),
+      variance: tf.keep(t.variance),
+      count: z.shape[0] * z.shape[1] * z.shape[2],
+    });
+    h = t.y;
+  } else h = tf.batchNorm(z, mean!, variance!, beta, gamma, BN_EPSILON);
+  return u.relu ? (tf.relu(h) as tf.Tensor4D) : h;
+}
 
 /**
  * Logits [N, classes] for a batch x [N, H, W, C] given weights in `paramInfos` order.
@@ -19,6 +64,8 @@ import type { ModelSpec } from '../../core/model-spec';
  * training step). Gradients match the textbook order except where rounding v + b makes two
  * different values of a window equal, where either is a valid subgradient (tested to 1e-5 on
  * every zoo model in wasm-vs-cpu.test.ts).
+ *
+ * BatchNorm (resnet-s) runs in inference mode unless `bn` is given (training, see BnTraining).
  */
 export function forward(
   spec: ModelSpec,
@@ -26,6 +73,7 @@ export function forward(
   x: tf.Tensor,
   fused = false,
   fromLayer = 0,
+  bn?: BnTraining,
 ): tf.Tensor2D {
   let h: tf.Tensor = x;
   let wi = 0;
@@ -38,10 +86,23 @@ export function forward(
   for (const [li, l] of spec.layers.entries()) {
     if (li === pooled) continue;
     if (li < fromLayer) {
-      if (l.kind === 'conv' || l.kind === 'dense') wi += 2;
+      wi += layerTensorCount(l);
       continue;
     }
     switch (l.kind) {
+      case 'convbn':
+        h = convBn(l, h as tf.Tensor4D, next, bn);
+        break;
+      case 'block': {
+        const [c1, c2, sc] = blockParts(l);
+        const main = convBn(c2!, convBn(c1!, h as tf.Tensor4D, next, bn), next, bn);
+        const skip = sc ? convBn(sc, h as tf.Tensor4D, next, bn) : h;
+        h = tf.relu(tf.add(main, skip));
+        break;
+      }
+      case 'gap':
+        h = tf.mean(h, [1, 2]);
+        break;
       case 'conv': {
         const k = next() as tf.Tensor4D;
         const b = next() as tf.Tensor1D;

@@ -7,7 +7,7 @@ import type { ModelSpec } from '../../core/model-spec';
 
 /**
  * Initial weights as in PyTorch's default for Conv2d/Linear (kaiming-uniform with a = sqrt(5)):
- * kernels and biases ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)). Chosen so the app's numbers are
+ * kernels and biases ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)); BatchNorm as PyTorch's BatchNorm2d. Chosen so the app's numbers are
  * comparable with the PyTorch measurements in the README. Drawn in JS from the seed, so
  * every backend starts from the same bits.
  */
@@ -18,6 +18,10 @@ export function initSnapshot(spec: ModelSpec, seed: number): WeightSnapshot {
     names: infos.map((p) => p.name),
     shapes: infos.map((p) => [...p.shape]),
     data: infos.map((p) => {
+      // BatchNorm as PyTorch starts it: gamma 1, beta 0, running mean 0, running variance 1.
+      if (p.role === 'gamma' || p.role === 'movingVariance')
+        return new Float32Array(shapeSize(p.shape)).fill(1);
+      if (p.role === 'beta' || p.role === 'movingMean') return new Float32Array(shapeSize(p.shape));
       const bound = 1 / Math.sqrt(p.fanIn);
       return rng.fillUniform(new Float32Array(shapeSize(p.shape)), -bound, bound);
     }),

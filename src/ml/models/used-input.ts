@@ -15,6 +15,9 @@ import type { ModelSpec } from '../../core/model-spec';
 export function usedInputSize(spec: ModelSpec): [number, number] {
   const [h0, w0] = spec.inputShape;
   const full: [number, number] = [h0, w0];
+  // Residual models pad every conv ('same') and pool globally: every input pixel counts.
+  if (spec.layers.some((l) => l.kind === 'convbn' || l.kind === 'block' || l.kind === 'gap'))
+    return full;
   // Forward: each spatial layer's input size, until the first flatten or dense.
   const chain: { layer: ModelSpec['layers'][number]; inH: number; inW: number }[] = [];
   let h = h0;

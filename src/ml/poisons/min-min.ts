@@ -11,11 +11,12 @@ import { Rng, deriveSeed } from '../../core/rng';
 import { addClipQuantiseLinf, linfByteRadius } from '../../core/perturbation';
 import type { PoisonReport, StopReason } from '../../core/poison-types';
 import { toTensors } from '../data/tensors';
-import { crossEntropy, forward } from '../models/forward';
+import { crossEntropy } from '../models/forward';
 import { initSnapshot, snapshotToTensors, tensorsToSnapshot } from '../models/params';
 import { buildSpec, paramInfos } from '../models/zoo';
 import { evaluate } from '../train/evaluate';
 import { Sgd } from '../train/sgd';
+import { applyStep, trainingGrads } from '../train/train-step';
 import type { RunState } from './common';
 import { inputGrad, pgdAttack } from './grad';
 import type { ModelSpec } from '../../core/model-spec';
@@ -101,18 +102,17 @@ export async function minMin(st: RunState, o: MinMinOptions): Promise<MinMinOutp
       for (let b = 0; b < s.trainBatches; b++) {
         await progress(round, b, `surrogate batch ${b + 1}/${s.trainBatches}`);
         const idx = nextBatch();
-        const grads = tf.tidy(() => {
+        const step = tf.tidy(() => {
           const ids = tf.tensor1d(idx, 'int32');
           const xb = tf.gather(data.x, ids) as tf.Tensor4D;
           const yb = tf.gather(data.y, ids) as tf.Tensor1D;
           const db = tf.gather(h.delta, o.classWise ? yb : ids) as tf.Tensor4D;
           let xin = tf.clipByValue(tf.add(xb, db), 0, 1) as tf.Tensor4D;
           if (adv) xin = pgdAttack(spec, weights, xin, yb, adv.eps, adv.steps);
-          return tf.grads((...ws: tf.Tensor[]) => crossEntropy(forward(spec, ws, xin), yb))(
-            weights,
-          );
+          const g = trainingGrads(spec, weights, xin, (logits) => crossEntropy(logits, yb));
+          return { grads: g.grads, stats: g.stats };
         });
-        weights = sgd.step(weights, grads);
+        weights = applyStep(spec, weights, sgd, step);
       }
       // (b) delta descends the surrogate's loss.
       const phase: NoisePhase = {

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { WeightSnapshot } from '../../core/weights';
 import { forward, crossEntropy } from '../models/forward';
 import { snapshotToTensors } from '../models/params';
-import { paramInfos, weightLayerNames } from '../models/zoo';
+import { layerTensorCount, paramInfos, weightLayerNames } from '../models/zoo';
 import type { ModelSpec } from '../../core/model-spec';
 
 /** Data SAL is measured on: x [N, H, W, C] float32 in [0, 1], y [N] int32 labels. */
@@ -93,25 +93,33 @@ export interface LayerSplit {
   name: string;
   /** Index of the kernel `name/kernel` in the weights. */
   paramIndex: number;
+  /** Index of the suffix's first weight (= paramIndex unless the layer is inside a block). */
+  suffixStart: number;
   /** Layers before the perturbed one (may be empty). */
   prefix: ModelSpec;
-  /** The perturbed layer and everything after it. */
+  /** The perturbed layer (or the residual block holding it) and everything after it. */
   suffix: ModelSpec;
 }
 
-/** Splits `spec` at weight layer `name`; throws naming the valid layers when there is none. */
+/**
+ * Splits `spec` at weight layer `name`; throws naming the valid layers when there is none.
+ * A conv inside a residual block splits before the whole block (its input also feeds the
+ * shortcut), so the suffix starts at the block's first weight.
+ */
 export function splitAtLayer(spec: ModelSpec, name: string): LayerSplit {
-  const li = spec.layers.findIndex(
-    (l) => l.name === name && (l.kind === 'conv' || l.kind === 'dense'),
-  );
-  if (li < 0)
+  const paramIndex = paramInfos(spec).findIndex((p) => p.name === `${name}/kernel`);
+  if (paramIndex < 0 || !weightLayerNames(spec).includes(name))
     throw new Error(
       `SAL: ${spec.id} has no weight layer "${name}"; its weight layers are ${weightLayerNames(spec).join(', ')}`,
     );
-  const paramIndex = paramInfos(spec).findIndex((p) => p.name === `${name}/kernel`);
+  let li = 0;
+  let suffixStart = 0;
+  while (suffixStart + layerTensorCount(spec.layers[li]!) <= paramIndex)
+    suffixStart += layerTensorCount(spec.layers[li++]!);
   return {
     name,
     paramIndex,
+    suffixStart,
     prefix: { ...spec, layers: spec.layers.slice(0, li) },
     suffix: { ...spec, layers: spec.layers.slice(li) },
   };
@@ -144,7 +152,7 @@ export function layerInputs(
   s: LayerSplit,
   budgetBytes = SAL_CACHE_BYTES,
 ): LayerInputs {
-  const ws = p.weights.slice(0, s.paramIndex);
+  const ws = p.weights.slice(0, s.suffixStart);
   const compute = (i: number): tf.Tensor => {
     const b = p.batches[i]!;
     return s.prefix.layers.length === 0 ? tf.clone(b.x) : forward(s.prefix, ws, b.x, true);
@@ -170,8 +178,8 @@ export function suffixLogits(
   act: tf.Tensor,
   fused: boolean,
 ): tf.Tensor2D {
-  const ws = p.weights.slice(s.paramIndex);
-  ws[0] = kernel;
+  const ws = p.weights.slice(s.suffixStart);
+  ws[s.paramIndex - s.suffixStart] = kernel;
   // A dense layer after flatten receives [N, F]; forward() handles rank 2 for dense layers.
   return forward(s.suffix, ws, act as tf.Tensor4D, fused);
 }

@@ -6,11 +6,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng, deriveSeed } from '../../core/rng';
 import type { WeightSnapshot } from '../../core/weights';
 import type { EpochMetrics, EpochProgress, StepProgress } from '../../core/run-types';
-import { forward, crossEntropy, correctCount } from '../models/forward';
+import { crossEntropy, correctCount } from '../models/forward';
 import { snapshotToTensors, tensorsToSnapshot } from '../models/params';
 import type { ModelSpec } from '../../core/model-spec';
 import { evaluate } from './evaluate';
 import { Sgd, type SgdSettings } from './sgd';
+import { applyStep, disposeStats, trainingGrads } from './train-step';
 
 export type { EpochMetrics, StepProgress };
 
@@ -190,7 +191,7 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         if (o.shouldStop?.()) throw new CancelledError();
         const idx = perm.subarray(step * o.batchSize, Math.min(n, (step + 1) * o.batchSize));
         const size = idx.length;
-        const { stats, grads } = tf.tidy(() => {
+        const { stats, step: g } = tf.tidy(() => {
           const ids = tf.tensor1d(idx, 'int32');
           const yb = tf.gather(o.train.y, ids) as tf.Tensor1D;
           const x0 = tf.gather(o.train.x, ids) as tf.Tensor4D;
@@ -199,21 +200,21 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
           // The correct count is kept out of the gradient's own tidy so one forward pass
           // serves both the loss and the accuracy.
           let kept: tf.Scalar | null = null;
-          const { value, grads } = tf.valueAndGrads((...ws: tf.Tensor[]) => {
-            const logits = forward(o.spec, ws, xb);
+          const g = trainingGrads(o.spec, weights, xb, (logits) => {
             kept = tf.keep(correctCount(logits, yb));
             return t?.loss ? t.loss(logits) : crossEntropy(logits, yb);
-          })(weights);
+          });
           const c = kept as tf.Scalar | null;
           if (!c) throw new Error('forward pass produced no accuracy');
-          const s = tf.stack([value, tf.cast(c, 'float32')]);
+          const s = tf.stack([g.value, tf.cast(c, 'float32')]);
           c.dispose();
-          return { stats: s, grads };
+          return { stats: s, step: { grads: g.grads, stats: g.stats } };
         });
         const [l = NaN, c = 0] = await stats.data();
         stats.dispose();
-        checkDiverged(l, grads, epoch, step + 1, o.lr);
-        weights = sgd.step(weights, grads);
+        if (!(Number.isFinite(l) && l <= DIVERGED_LOSS)) disposeStats(g);
+        checkDiverged(l, g.grads, epoch, step + 1, o.lr);
+        weights = applyStep(o.spec, weights, sgd, g);
         correct += c;
         const report = o.onProgress;
         await pace.step(
