@@ -27,7 +27,7 @@ describe('salscape command line errors (exit 2, one line naming the flag)', () =
     [
       'bad model',
       ['train', '--model', 'foo', '--out', 'x'],
-      /--model must be one of cnn-s, vgg-s, lenet5, mlp \(got "foo"\)/,
+      /--model must be one of cnn-s, vgg-s, lenet5, mlp, resnet-s \(got "foo"\)/,
     ],
     [
       'negative epochs',
