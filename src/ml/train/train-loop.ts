@@ -12,6 +12,7 @@ import type { ModelSpec } from '../../core/model-spec';
 import { evaluate } from './evaluate';
 import { Sgd, type SgdSettings } from './sgd';
 import { applyStep, disposeStats, trainingGrads } from './train-step';
+import { recomputeBnStats } from './bn-stats';
 
 export type { EpochMetrics, StepProgress };
 
@@ -225,6 +226,9 @@ export async function trainModel(o: TrainOptions): Promise<TrainResult> {
         );
       }
       const trainSeconds = pace.seconds();
+      // BatchNorm models: running statistics from the whole training set, not the lagging
+      // averages of the epoch's steps (bn-stats.ts says why; a labelled departure).
+      weights = recomputeBnStats(o.spec, weights, o.train.x, o.batchSize);
       const test = await evaluate(o.spec, weights, o.test.x, o.test.y);
       const m: EpochMetrics = {
         epoch,
