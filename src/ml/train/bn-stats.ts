@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ModelSpec } from '../../core/model-spec';
 import { forward, type BnBatchStats, type BnTraining } from '../models/forward';
 import { paramInfos } from '../models/zoo';
+import { replaceRunningStats } from './train-step';
 
 /** True when the model carries BatchNorm running statistics. */
 export function hasBatchNorm(spec: ModelSpec): boolean {
@@ -57,15 +58,9 @@ export function recomputeBnStats(
         return { mean, variance: tf.mul(variance, total / Math.max(1, total - 1)) };
       }),
     );
-    const out = [...weights];
-    let layer = 0;
-    paramInfos(spec).forEach((p, i) => {
-      if (p.role !== 'movingMean' && p.role !== 'movingVariance') return;
-      out[i]!.dispose();
-      out[i] = p.role === 'movingMean' ? pop[layer]!.mean : pop[layer]!.variance;
-      if (p.role === 'movingVariance') layer++;
-    });
-    return out;
+    return replaceRunningStats(spec, weights, (layer, role) =>
+      role === 'movingMean' ? pop[layer]!.mean : pop[layer]!.variance,
+    );
   } finally {
     batches.forEach((b) => b.forEach((s) => tf.dispose([s.mean, s.variance])));
   }

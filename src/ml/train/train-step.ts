@@ -75,19 +75,35 @@ export function applyStep(
   const out = [...weights];
   idx.forEach((wi, j) => (out[wi] = trained[j]!));
   if (step.stats.length === 0) return out;
+  const replaced = replaceRunningStats(spec, out, (layer, role, old) => {
+    const { mean, variance, count } = step.stats[layer]!;
+    return tf.tidy(() => {
+      const batch = role === 'movingMean' ? mean : tf.mul(variance, count / Math.max(1, count - 1));
+      return tf.keep(tf.add(tf.mul(old, BN_MOMENTUM), tf.mul(batch, 1 - BN_MOMENTUM)));
+    });
+  });
+  disposeStats(step);
+  return replaced;
+}
+
+/**
+ * Replaces every BatchNorm running mean and variance of `weights` (in weight order) by
+ * `make(layer, role, old)`, layer counting BatchNorm layers from 0; disposes the old tensors.
+ * The one walk over the running statistics, for the per-step update and the epoch-end recompute.
+ */
+export function replaceRunningStats(
+  spec: ModelSpec,
+  weights: readonly tf.Tensor[],
+  make: (layer: number, role: 'movingMean' | 'movingVariance', old: tf.Tensor) => tf.Tensor,
+): tf.Tensor[] {
+  const out = [...weights];
   let layer = 0;
   paramInfos(spec).forEach((p, i) => {
     if (p.role !== 'movingMean' && p.role !== 'movingVariance') return;
-    const { mean, variance, count } = step.stats[layer]!;
     const old = out[i]!;
-    out[i] = tf.tidy(() => {
-      const batch =
-        p.role === 'movingMean' ? mean : tf.mul(variance, count / Math.max(1, count - 1));
-      return tf.keep(tf.add(tf.mul(old, BN_MOMENTUM), tf.mul(batch, 1 - BN_MOMENTUM)));
-    });
+    out[i] = make(layer, p.role, old);
     old.dispose();
     if (p.role === 'movingVariance') layer++;
   });
-  disposeStats(step);
   return out;
 }
