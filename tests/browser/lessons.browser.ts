@@ -46,6 +46,8 @@ export const lessonTests: BrowserTest[] = [
             `lesson ${lesson.id} step ${k + 1}: shows "${await stepTitle(page)}"`,
           );
           const target = page.locator(`[data-testid="${step.target}"]`).first();
+          // The lower panels (cross-task card, charts) mount a frame after the demo's full view.
+          await target.waitFor({ state: 'attached', timeout: 5_000 }).catch(() => undefined);
           check(
             (await target.count()) > 0,
             `lesson ${lesson.id} step ${k + 1}: its element ${step.target} is not on screen`,
